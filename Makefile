@@ -1,0 +1,71 @@
+# Two commands do all set-up on a fresh Debian machine: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+# PostgreSQL for the second test pass: DATABASE_URL if set, else the local server.
+PG_TEST_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/tongxing)
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: run test test-sqlite test-postgres browser-deps venv demo messages check-deploy clean
+
+$(VENV)/.base: requirements/base.txt
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' || { echo "Python 3.11 is required"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --require-hashes -r requirements/base.txt
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.base requirements/dev.txt
+	$(PIP) install --quiet --require-hashes -r requirements/base.txt -r requirements/dev.txt
+	touch $@
+
+venv: $(VENV)/.dev
+
+var:
+	mkdir -p var
+
+## make run — virtualenv, install, migrate SQLite, load the demo once, serve on 127.0.0.1:8000.
+run: $(VENV)/.base | var
+	DEBUG=1 $(PY) manage.py migrate --noinput
+	DEBUG=1 $(PY) manage.py demo_load
+	@echo
+	@echo "Tongxing is at http://127.0.0.1:8000/  (API docs: http://127.0.0.1:8000/api/docs)"
+	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+
+## make test — the whole suite on SQLite, then again on PostgreSQL when one is reachable.
+test: $(VENV)/.dev browser-deps
+	$(MAKE) --no-print-directory test-sqlite
+	@if $(PY) -c "import psycopg,sys; u='$(PG_TEST_URL)'.rsplit('/',1)[0]+'/postgres'; psycopg.connect(u, connect_timeout=3).close()" 2>/dev/null; then \
+		$(MAKE) --no-print-directory test-postgres; \
+	elif [ -n "$$CI" ]; then echo "PostgreSQL is not reachable at $(PG_TEST_URL), and CI requires it"; exit 1; \
+	else echo "PostgreSQL not reachable at $(PG_TEST_URL): skipped the PostgreSQL pass"; fi
+
+test-sqlite: $(VENV)/.dev
+	@echo "== test suite on SQLite"
+	env -u DATABASE_URL $(PY) -m pytest
+
+test-postgres: $(VENV)/.dev
+	@echo "== test suite on PostgreSQL ($(PG_TEST_URL))"
+	DATABASE_URL=$(PG_TEST_URL) $(PY) -m pytest
+
+# Browser tests drive Debian's chromium (Playwright cannot download a browser here) and need CJK fonts.
+browser-deps:
+	@if [ ! -x $(CHROMIUM) ] || [ ! -d /usr/share/fonts/opentype/noto ]; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+		else echo "Install chromium and fonts-noto-cjk (sudo apt-get install chromium fonts-noto-cjk) for the browser tests"; fi; \
+	fi
+
+## make messages — re-extract translatable strings and compile the catalogues (needs gettext).
+messages: $(VENV)/.dev
+	DEBUG=1 $(PY) manage.py makemessages -l zh_Hans -l en --ignore=.venv --ignore=staticfiles --ignore=var
+	DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv
+
+## make check-deploy — Django's deployment checks with production settings.
+check-deploy: $(VENV)/.base
+	SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_hex(32))') FIELD_ENCRYPTION_KEYS=$$($(PY) -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())') \
+	SEARCH_HASH_KEY=x ALLOWED_HOSTS=tongxing.example $(PY) manage.py check --deploy --fail-level WARNING
+
+clean:
+	rm -rf $(VENV) var staticfiles

@@ -1,0 +1,29 @@
+from accounts.models import ApiToken
+from audit.models import AuditEvent
+
+
+def test_a_user_creates_a_token_sees_it_once_and_can_revoke_it(login, staff):
+    client = login("sh_social")
+    page = client.post("/account/", {"name": "区平台对接"})
+    raw = page.context["new_token"]
+    assert raw.startswith("txk_") and raw in page.text
+    token = ApiToken.objects.get(user=staff("sh_social"))
+    assert token.key_hash != raw and raw not in token.key_hash  # only the hash is stored
+    assert client.get("/api/users/me", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 200
+    client.post(f"/account/tokens/{token.pk}/revoke/")
+    from django.test import Client
+
+    assert Client().get("/api/users/me", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 401
+    assert AuditEvent.objects.filter(action__in=["api_token.created", "api_token.revoked"]).count() == 2
+
+
+def test_a_user_cannot_revoke_someone_elses_token(login, staff):
+    from accounts.services import api_token_create
+
+    token, _raw = api_token_create(actor=staff("sh_officer"), name="x")
+    assert login("sh_social").post(f"/account/tokens/{token.pk}/revoke/").status_code == 404
+
+
+def test_login_with_a_demo_account_reaches_the_person_list(client, db):
+    response = client.post("/login/", {"username": "sh_social", "password": "tongxing-demo"}, follow=True)
+    assert response.redirect_chain[-1][0] == "/people/"

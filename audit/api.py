@@ -1,0 +1,36 @@
+import datetime as dt
+
+from ninja import Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from people.selectors import person_get_visible
+
+from .selectors import audit_events_all, audit_events_for_person
+
+router = Router(tags=["audit"])
+
+
+class AuditEventOut(Schema):
+    id: int
+    at: dt.datetime
+    actor_id: int | None
+    actor_label: str
+    action: str
+    target_type: str
+    target_id: str
+    person_id: int | None
+    ip_address: str | None
+    channel: str
+    reason: str
+    changes: dict
+
+
+@router.get("/events", response=list[AuditEventOut],
+            summary="Audit events: of one person (staff who can see them) or all (administrators)")
+@paginate(LimitOffsetPagination)
+def list_events(request, person: int | None = None, action: str | None = None):
+    if person is not None:
+        qs = audit_events_for_person(user=request.user, person=person_get_visible(user=request.user, pk=person))
+    else:
+        qs = audit_events_all(user=request.user)
+    return qs.filter(action=action) if action else qs

@@ -1,0 +1,43 @@
+"""Shared fixtures: the synthetic demo world (three districts, one per model) loaded once per test database."""
+
+import pytest
+from django.test import Client
+
+from accounts.models import User
+from demo.builder import load_demo
+from people.models import Person
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        load_demo()
+
+
+@pytest.fixture
+def staff(db):
+    """staff('sh_social') -> the demo user with that login."""
+    return lambda username: User.objects.select_related("organisation__area", "team").get(username=username)
+
+
+@pytest.fixture
+def login(db, staff):
+    """login('sh_social') -> a test client signed in as that demo user."""
+
+    def make(username: str) -> Client:
+        client = Client()
+        client.force_login(staff(username))
+        return client
+
+    return make
+
+
+@pytest.fixture
+def xiaoyu(db) -> Person:
+    """The seed's case: 小宇(化名), Shanghai-model district, owned by sh_social."""
+    return Person.objects.select_related("area", "organisation", "owner").get(pseudonym="小宇")
+
+
+@pytest.fixture
+def beijing_person(db) -> Person:
+    return Person.objects.filter(area__path__startswith="110000/").order_by("pk").first()

@@ -1,0 +1,277 @@
+"""Writes to people's files. Each runs in one transaction, checks permission and records an audit event."""
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from audit.services import audit_record
+from orgs.models import AreaLevel, Organisation
+from orgs.selectors import service_rule_for
+from tongxing.crypto import keyed_hash
+from tongxing.permissions import ConflictError, require
+
+from . import idnumbers
+from .models import Assignment, Enrolment, EnrolmentStatus, Person, SupportMember
+from .names import pinyin_keys
+from .populations import Population
+
+PERSON_FIELDS = (
+    "full_name", "pseudonym", "sex", "birth_date", "ethnicity", "id_number", "phone", "household_address",
+    "residence_address", "area", "education", "employment", "employer", "marital_status", "support_notes", "note",
+    "owner",
+)
+PROTECTED_FIELDS = {"id_number", "phone"}  # never written into the audit trail in clear
+
+
+def _audit_value(field: str, value: Any) -> Any:
+    if field in PROTECTED_FIELDS:
+        return "***" if value else ""
+    if hasattr(value, "pk"):
+        return value.pk
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def _current(person: Person, field: str) -> Any:
+    if field in ("area", "owner"):  # an unsaved file has no related object to read yet
+        return getattr(person, field) if getattr(person, f"{field}_id") else None
+    return getattr(person, field)
+
+
+def _apply(person: Person, data: dict) -> dict:
+    """Copy the given fields onto the person and return {field: [old, new]} for what changed."""
+    changes = {}
+    for field in PERSON_FIELDS:
+        if field not in data:
+            continue
+        new = data[field]
+        if isinstance(new, str):
+            new = new.strip()
+        old = _current(person, field)
+        if old != new:
+            changes[field] = [_audit_value(field, old), _audit_value(field, new)]
+            setattr(person, field, new)
+    return changes
+
+
+def _validate_person(*, actor, person: Person) -> None:
+    errors: dict[str, list[str]] = {}
+    if not person.full_name:
+        errors.setdefault("full_name", []).append(_("The name is required."))
+    if person.id_number:
+        try:
+            person.id_number = idnumbers.validate_id_number(person.id_number)
+        except ValidationError as exc:
+            errors.setdefault("id_number", []).extend(exc.messages)
+        else:
+            born = idnumbers.birth_date_of(person.id_number)
+            if person.birth_date and person.birth_date != born:
+                errors.setdefault("birth_date", []).append(
+                    _("The date of birth does not match the one in the ID number (%(date)s).") % {"date": f"{born:%Y年%-m月%-d日}"})
+            person.birth_date = person.birth_date or born
+            if person.sex and person.sex != idnumbers.sex_of(person.id_number):
+                errors.setdefault("sex", []).append(_("The sex does not match the ID number."))
+            person.sex = person.sex or idnumbers.sex_of(person.id_number)
+            duplicate = Person.objects.filter(id_number_hash=keyed_hash(person.id_number), is_active=True)
+            if person.pk:
+                duplicate = duplicate.exclude(pk=person.pk)
+            if duplicate.exists():
+                errors.setdefault("id_number", []).append(
+                    _("An active file with this ID number already exists. Ask the office that keeps it to transfer it."))
+    if not person.sex:
+        errors.setdefault("sex", []).append(_("The sex is required."))
+    if person.birth_date and person.birth_date > dt.date.today():
+        errors.setdefault("birth_date", []).append(_("The date of birth is in the future."))
+    if not person.area_id:
+        errors.setdefault("area", []).append(_("The street or town of residence is required."))
+    elif person.area.level != AreaLevel.STREET:
+        errors.setdefault("area", []).append(_("Choose a street or town, not a larger area."))
+    elif actor.area_path and not person.area.path.startswith(actor.area_path) and not person.pk:
+        errors.setdefault("area", []).append(_("This street is outside your organisation's area."))
+    if person.owner_id and person.owner.organisation_id != person.organisation_id:
+        errors.setdefault("owner", []).append(_("The responsible worker must belong to the responsible organisation."))
+    if errors:
+        raise ValidationError(errors)
+    person.name_pinyin, person.name_initials = pinyin_keys(person.full_name)
+    person.pseudonym_pinyin, person.pseudonym_initials = pinyin_keys(person.pseudonym)
+    person.id_number_hash = keyed_hash(person.id_number) if person.id_number else ""
+    person.id_last4 = person.id_number[-4:] if person.id_number else ""
+
+
+@transaction.atomic
+def person_create(*, actor, data: dict) -> Person:
+    """Open a new file. It belongs to the creator's organisation."""
+    require(actor, "people.add_person")
+    person = Person(organisation=actor.organisation)
+    changes = _apply(person, data)
+    _validate_person(actor=actor, person=person)
+    person.save()
+    audit_record(actor=actor, action="person.created", target=person, person=person, changes=changes)
+    return person
+
+
+@transaction.atomic
+def person_update(*, actor, person: Person, data: dict, expected_version: int) -> Person:
+    """Edit a file. An edit made on an outdated copy raises ConflictError and changes nothing."""
+    require(actor, "people.change_person", person)
+    current = Person.objects.select_for_update().get(pk=person.pk)
+    if current.version != expected_version:
+        raise ConflictError(_("Someone else changed this file since you opened it. Reload it and make your change again."))
+    changes = _apply(current, data)
+    if not changes:
+        return current
+    _validate_person(actor=actor, person=current)
+    current.version += 1
+    current.save()
+    audit_record(actor=actor, action="person.updated", target=current, person=current, changes=changes)
+    return current
+
+
+@transaction.atomic
+def person_set_active(*, actor, person: Person, active: bool, reason: str) -> Person:
+    """Files are disabled, never deleted; disabling needs a reason."""
+    require(actor, "people.change_person", person)
+    if not reason.strip():
+        raise ValidationError({"reason": [_("Give a reason.")]})
+    person.is_active = active
+    person.version += 1
+    person.save(update_fields=["is_active", "version", "updated_at"])
+    audit_record(actor=actor, action="person.enabled" if active else "person.disabled", target=person, person=person,
+                 reason=reason)
+    return person
+
+
+@transaction.atomic
+def person_file_opened(*, actor, person: Person, reason: str = "") -> None:
+    """Every opening of a person's file is on the record (DOMAIN §8)."""
+    require(actor, "people.view_person", person)
+    if actor.policy.reason_to_open_file and not reason.strip():
+        raise ValidationError({"reason": [_("Your role must give a reason before opening a person's file.")]})
+    audit_record(actor=actor, action="person.viewed", target=person, person=person, reason=reason)
+
+
+SUPPORT_FIELDS = ("kind", "name", "relation", "phone", "attitude", "lives_with", "is_guardian", "note")
+
+
+@transaction.atomic
+def support_member_save(*, actor, person: Person, data: dict, member: SupportMember | None = None) -> SupportMember:
+    """Add or edit a family member or other member of the support system."""
+    require(actor, "people.change_person", person)
+    if member is not None and member.person_id != person.pk:
+        raise ValidationError(_("That family member belongs to another file."))
+    member = member or SupportMember(person=person)
+    changes = {}
+    for field in SUPPORT_FIELDS:
+        if field in data and getattr(member, field) != data[field]:
+            changes[field] = [_audit_value(field, getattr(member, field)), _audit_value(field, data[field])]
+            setattr(member, field, data[field])
+    if not member.name.strip() or not member.relation.strip():
+        raise ValidationError({"name": [_("Name and relation are required.")]})
+    created = member.pk is None
+    member.save()
+    audit_record(actor=actor, action="support_member.added" if created else "support_member.updated", target=member,
+                 person=person, changes=changes)
+    return member
+
+
+ENROLMENT_FIELDS = (
+    "population", "organisation", "start_date", "end_date", "correction_category", "offence", "sentence",
+    "deciding_body", "release_source", "release_date", "release_institution", "out_of_school", "out_of_work",
+    "out_of_care", "drug_order_kind",
+)
+REQUIRED_BY_POPULATION = {
+    Population.CORRECTION: ("correction_category", "offence", "sentence", "start_date", "end_date", "deciding_body"),
+    Population.RESETTLEMENT: ("release_source", "release_date", "start_date"),
+    Population.YOUTH: ("start_date",),
+    Population.DRUG: ("drug_order_kind", "start_date", "end_date", "deciding_body"),
+}
+
+
+def _serving_organisation(*, person: Person, population: str, chosen: Organisation | None) -> Organisation:
+    """The organisation the district's model puts in charge of this population (DOMAIN §2)."""
+    district = person.area.district()
+    rule = service_rule_for(district=district, population=population)
+    if rule is None:
+        raise ValidationError({"population": [
+            _("%(district)s works under the %(model)s, which does not serve %(population)s.") % {
+                "district": district.name, "model": district.get_work_model_display(),
+                "population": Population(population).label}]})
+    candidates = [org for org in Organisation.objects.filter(
+        area__path__startswith=district.path, kind=rule.serving_kind, is_active=True).select_related("area")
+        if not org.populations or org.serves(population)]
+    if chosen is not None:
+        if chosen not in candidates:
+            raise ValidationError({"organisation": [
+                _("Under this district's model, %(population)s is served by a %(kind)s of the district.") % {
+                    "population": Population(population).label, "kind": rule.get_serving_kind_display()}]})
+        return chosen
+    # Prefer the office of the person's own street, then any in the district.
+    local = [org for org in candidates if org.area_id == person.area_id]
+    if local or candidates:
+        return (local or candidates)[0]
+    raise ValidationError({"organisation": [_("No organisation in this district serves %(population)s yet.") % {
+        "population": Population(population).label}]})
+
+
+@transaction.atomic
+def enrolment_add(*, actor, person: Person, data: dict) -> Enrolment:
+    """Record that the person belongs to a population from a date, with that population's data."""
+    require(actor, "people.change_person", person)
+    enrolment = Enrolment(person=person)
+    for field in ENROLMENT_FIELDS:
+        if field in data and data[field] is not None:
+            setattr(enrolment, field, data[field].strip() if isinstance(data[field], str) else data[field])
+    if enrolment.population == Population.RESETTLEMENT and not enrolment.start_date:
+        enrolment.start_date = enrolment.release_date
+    errors: dict[str, list[str]] = {}
+    if enrolment.population not in Population.values:
+        errors["population"] = [_("Choose a population.")]
+    else:
+        for field in REQUIRED_BY_POPULATION[enrolment.population]:
+            if getattr(enrolment, field) in (None, ""):
+                errors.setdefault(field, []).append(_("This field is required for %(population)s.") % {
+                    "population": Population(enrolment.population).label})
+        if enrolment.start_date and enrolment.end_date and enrolment.end_date < enrolment.start_date:
+            errors.setdefault("end_date", []).append(_("The end is before the start."))
+        if person.enrolments.filter(population=enrolment.population, status=EnrolmentStatus.ACTIVE).exists():
+            errors.setdefault("population", []).append(_("The person already has an active record for this population."))
+    if errors:
+        raise ValidationError(errors)
+    enrolment.organisation = _serving_organisation(person=person, population=enrolment.population,
+                                                   chosen=data.get("organisation"))
+    enrolment.save()
+    audit_record(actor=actor, action="enrolment.added", target=enrolment, person=person,
+                 changes={"population": enrolment.population, "organisation": enrolment.organisation_id})
+    return enrolment
+
+
+@transaction.atomic
+def enrolment_end(*, actor, enrolment: Enrolment, end_date: dt.date, reason: str) -> Enrolment:
+    require(actor, "people.change_person", enrolment.person)
+    if enrolment.status == EnrolmentStatus.ENDED:
+        raise ValidationError(_("This record has already ended."))
+    if not reason.strip():
+        raise ValidationError({"end_reason": [_("Give a reason.")]})
+    if end_date < enrolment.start_date:
+        raise ValidationError({"end_date": [_("The end is before the start.")]})
+    enrolment.status, enrolment.end_date, enrolment.end_reason = EnrolmentStatus.ENDED, end_date, reason.strip()
+    enrolment.save(update_fields=["status", "end_date", "end_reason"])
+    audit_record(actor=actor, action="enrolment.ended", target=enrolment, person=enrolment.person, reason=reason)
+    return enrolment
+
+
+@transaction.atomic
+def assignment_add(*, actor, person: Person, user, task: str, may_see_offence: bool = False) -> Assignment:
+    """Give a volunteer, community worker or external professional access to one file for a task."""
+    require(actor, "people.assign_person", person)
+    if not user.area_path or not person.area.path.startswith(user.area_path):
+        raise ValidationError({"user": [_("That user's organisation does not cover the person's area.")]})
+    assignment, _created = Assignment.objects.update_or_create(
+        person=person, user=user, defaults={"task": task, "may_see_offence": may_see_offence})
+    audit_record(actor=actor, action="assignment.saved", target=assignment, person=person,
+                 changes={"user": user.pk, "task": task, "may_see_offence": may_see_offence})
+    return assignment

@@ -1,0 +1,76 @@
+"""Whose files each role reaches, and how search finds people."""
+
+from people.models import Person
+from people.selectors import people_visible_to, person_search
+
+
+def test_a_social_worker_sees_own_and_team_people_only(staff):
+    worker = staff("sh_social")
+    visible = people_visible_to(user=worker)
+    assert visible.exists()
+    team_ids = set(worker.team.members.values_list("pk", flat=True))
+    assert all(p.owner_id in team_ids for p in visible)
+    assert not visible.filter(area__path__startswith="110000/").exists()
+
+
+def test_a_judicial_officer_sees_everyone_living_in_the_office_street(staff):
+    officer = staff("sh_officer")
+    street = officer.organisation.area
+    residents = Person.objects.filter(area=street, is_active=True).count()
+    assert residents > 0
+    assert people_visible_to(user=officer).filter(area=street).count() == residents
+
+
+def test_a_bureau_leader_sees_the_whole_district_and_nothing_beyond(staff):
+    leader = staff("bj_leader")
+    visible = people_visible_to(user=leader)
+    assert visible.count() == Person.objects.filter(area__path__startswith="110000/110100/110101/").count()
+
+
+def test_a_volunteer_sees_only_assigned_people(staff):
+    volunteer = staff("sh_volunteer")
+    visible = set(people_visible_to(user=volunteer).values_list("pk", flat=True))
+    assigned = set(volunteer.assignments.values_list("person_id", flat=True))
+    assert visible == assigned and visible
+
+
+def test_a_supervisor_sees_the_organisations_people_but_a_worker_of_another_centre_does_not(staff, xiaoyu):
+    assert people_visible_to(user=staff("sh_supervisor")).filter(pk=xiaoyu.pk).exists()
+    # 小宇 is also enrolled as youth (served by the 阳光 centre), but its worker is not on his case.
+    assert not people_visible_to(user=staff("sh_youth_social")).filter(pk=xiaoyu.pk).exists()
+
+
+def test_pinyin_initials_find_xiaoyu(staff, xiaoyu):
+    assert xiaoyu in person_search(user=staff("sh_social"), query="xy")
+
+
+def test_full_pinyin_and_upper_case_find_xiaoyu(staff, xiaoyu):
+    assert xiaoyu in person_search(user=staff("sh_social"), query="XiaoYu")
+
+
+def test_the_pseudonym_in_characters_finds_xiaoyu(staff, xiaoyu):
+    assert list(person_search(user=staff("sh_social"), query="小宇")) == [xiaoyu]
+
+
+def test_the_real_name_and_its_initials_find_the_person(staff, xiaoyu):
+    worker = staff("sh_social")
+    assert xiaoyu in person_search(user=worker, query=xiaoyu.full_name)
+    assert xiaoyu in person_search(user=worker, query=xiaoyu.name_initials)
+
+
+def test_the_last_four_characters_of_the_id_number_find_the_person(staff, xiaoyu):
+    assert xiaoyu in person_search(user=staff("sh_social"), query=xiaoyu.id_number[-4:])
+
+
+def test_a_whole_id_number_finds_the_person_by_its_keyed_hash(staff, xiaoyu):
+    assert list(person_search(user=staff("sh_social"), query=xiaoyu.id_number.lower())) == [xiaoyu]
+
+
+def test_search_never_reaches_beyond_scope(staff, xiaoyu):
+    assert not person_search(user=staff("bj_officer"), query="xy").filter(pk=xiaoyu.pk).exists()
+
+
+def test_a_population_filter_keeps_only_active_members(staff):
+    youth = person_search(user=staff("hz_leader"), population="youth")
+    assert youth.exists()
+    assert all(any(e.population == "youth" and e.status == "active" for e in p.enrolments.all()) for p in youth)

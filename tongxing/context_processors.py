@@ -1,0 +1,20 @@
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from accounts.roles import Role
+
+# (label, url name, roles that see it; None = everyone signed in)
+NAVIGATION = [
+    (_("People"), "people:list", None),
+    (_("Organisations"), "orgs:list", None),
+    (_("Audit trail"), "audit:list", {Role.ADMINISTRATOR}),
+]
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if not user or not user.is_authenticated:
+        return {"nav_items": []}
+    items = [{"label": label, "url": reverse(name), "active": request.path.startswith(reverse(name))}
+             for label, name, roles in NAVIGATION if roles is None or user.role in roles]
+    return {"nav_items": items}

@@ -1,0 +1,74 @@
+"""Set-up guarantees: safe production defaults, Chinese first, every asset served locally."""
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from django.conf import settings
+
+ROOT = Path(settings.BASE_DIR)
+
+
+def _manage(*args, env_extra):
+    env = {k: v for k, v in os.environ.items() if k not in ("TONGXING_TESTING", "DEBUG", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE")}
+    env.update(env_extra)
+    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True)
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = _manage("check", env_extra={})
+    assert result.returncode != 0 and "SECRET_KEY must be set" in result.stderr
+
+
+def test_the_deployment_checks_pass_with_production_settings():
+    from cryptography.fernet import Fernet
+
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", env_extra={
+        "SECRET_KEY": "x" * 20 + "-production-secret-key-with-enough-entropy-1234567890",
+        "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(), "SEARCH_HASH_KEY": "k", "ALLOWED_HOSTS": "tx.example"})
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_debug_is_off_unless_asked_for():
+    result = _manage("shell", "-c", "from django.conf import settings; print(settings.DEBUG)", env_extra={
+        "SECRET_KEY": "s" * 50, "FIELD_ENCRYPTION_KEYS": "ZGV2ZWxvcG1lbnQta2V5LW5vdC1mb3ItcmVhbC1kYXQ=",
+        "SEARCH_HASH_KEY": "k"})
+    assert result.stdout.strip().splitlines()[-1] == "False", result.stderr
+
+
+def test_the_interface_is_chinese_even_for_an_english_browser(login):
+    page = login("sh_social").get("/people/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert "服务对象" in page.text and '<html lang="zh-hans">' in page.text
+
+
+def test_the_language_switch_gives_english(login):
+    client = login("sh_social")
+    client.post("/i18n/setlang/", {"language": "en", "next": "/people/"})
+    page = client.get("/people/")
+    assert '<html lang="en">' in page.text and "People" in page.text
+
+
+def test_every_chinese_translation_is_filled_and_compiled():
+    po = (ROOT / "locale/zh_Hans/LC_MESSAGES/django.po").read_text(encoding="utf-8")
+    entries = po.split("\n\n")[1:]
+    untranslated = [e for e in entries if re.search(r'^msgstr(\[0\])? ""\s*$', e, re.M) and "#~" not in e]
+    assert not untranslated, untranslated[:3]
+    mo = ROOT / "locale/zh_Hans/LC_MESSAGES/django.mo"
+    assert mo.exists() and mo.stat().st_mtime >= (ROOT / "locale/zh_Hans/LC_MESSAGES/django.po").stat().st_mtime - 5
+
+
+def test_no_page_or_asset_loads_anything_from_outside():
+    outside = re.compile(r"""(src|href)=["']https?://""")
+    offenders = [str(path) for path in ROOT.glob("*/templates/**/*.html") if outside.search(path.read_text())]
+    assert not offenders
+
+
+def test_htmx_is_vendored_and_served(client):
+    response = client.get("/static/vendor/htmx-2.0.11.min.js")
+    assert response.status_code == 200
+
+
+def test_the_health_check_answers(client, db):
+    assert client.get("/healthz").content == b"ok"
