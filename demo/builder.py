@@ -68,6 +68,11 @@ def _area(code, name, level, parent=None, work_model=""):
     return existing or area_create(actor=None, code=code, name=name, level=level, parent=parent, work_model=work_model)
 
 
+def person_name(fake: Faker, sex: str) -> str:
+    """Faker's zh_CN name_male/name_female mix the sexes; its given-name lists per sex do not."""
+    return fake.last_name() + (fake.first_name_male() if sex == "M" else fake.first_name_female())
+
+
 def _user(d: District, key: str, role: str, org, team=None, fake: Faker | None = None) -> User:
     username = f"{d.prefix}_{key}"
     user = user_create(actor=None, username=username, password=DEMO_PASSWORD, role=role, organisation=org, team=team,
@@ -155,10 +160,12 @@ def _birth(rng: random.Random, min_age: int, max_age: int) -> dt.date:
 
 def _family(person: Person, actor: User, fake: Faker, rng: random.Random, young: bool) -> None:
     surname = person.full_name[0]
-    members = [("父亲", "M"), ("母亲", "F")] if young else rng.choice([[("配偶", "X")], [("母亲", "F")], [("兄弟", "M")]])
+    spouse = ("妻子", "F") if person.sex == "M" else ("丈夫", "M")
+    members = [("父亲", "M"), ("母亲", "F")] if young else rng.choice([[spouse], [("母亲", "F")], [("哥哥", "M")]])
     for relation, sex in members:
-        given = fake.first_name_male() if sex == "M" else fake.first_name_female()
-        name = (surname + given) if relation in ("父亲", "兄弟") else fake.name()
+        name = person_name(fake, sex)
+        if relation in ("父亲", "哥哥"):  # same family name
+            name = surname + name[1:]
         support_member_save(actor=actor, person=person, data={
             "kind": "family", "name": name, "relation": relation, "phone": fake.phone_number(),
             "attitude": rng.choice(["supportive", "supportive", "neutral", "indifferent"]),
@@ -224,7 +231,7 @@ def _people(d: District, fake: Faker, rng: random.Random) -> None:
         sex = "M" if rng.random() < 0.82 else "F"
         birth = _birth(rng, *AGE_RANGE[population])
         person = person_create(actor=owner, data={
-            "full_name": fake.name_male() if sex == "M" else fake.name_female(), "sex": sex, "birth_date": birth,
+            "full_name": person_name(fake, sex), "sex": sex, "birth_date": birth,
             "id_number": synthetic_id(d.district[0], birth, sex, rng), "phone": fake.phone_number(),
             "household_address": f"{fake.province()}{fake.city()}{fake.street_name()}{rng.randint(1, 400)}号",
             "residence_address": f"{street.name}{fake.street_name()}{rng.randint(1, 400)}号{rng.randint(101, 1806)}室",
@@ -269,7 +276,7 @@ def _xiaoyu(d: District, fake: Faker) -> Person:
     surname = person.full_name[0]
     for relation, name, attitude, note in [
         ("父亲", surname + fake.first_name_male(), "indifferent", "工作忙，与小宇沟通少，多以责骂为主"),
-        ("母亲", fake.name_female(), "neutral", "得知自杀未遂后很焦虑，愿意配合社工"),
+        ("母亲", person_name(fake, "F"), "neutral", "得知自杀未遂后很焦虑，愿意配合社工"),
     ]:
         support_member_save(actor=worker, person=person, data={
             "kind": "family", "name": name, "relation": relation, "phone": fake.phone_number(), "attitude": attitude,

@@ -34,6 +34,11 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "locale": "zh-CN", "timezone_id": "Asia/Shanghai"}
+
+
 @pytest.fixture
 def demo_world(transactional_db):
     """The demo, committed (the live server sees committed data only); a transactional test empties the DB after it."""

@@ -31,3 +31,16 @@ def streets_for_new_people(*, user) -> QuerySet[Area]:
     """Where a user may register someone as living: the streets inside their organisation's area."""
     return areas_visible_to(user=user, level=AreaLevel.STREET).select_related("parent")
 
+
+
+def owner_roles_for(*, district: Area | None, populations: list[str]) -> set[str]:
+    """Roles that may be responsible for someone of these populations under the district's model.
+
+    With no population recorded yet, any role that may own some population in that model.
+    """
+    if district is None or not district.work_model:
+        return set()
+    rules = ServiceRule.objects.filter(work_model=district.work_model)
+    if populations:
+        rules = rules.filter(population__in=populations)
+    return {role for rule in rules for role in rule.owner_roles}

@@ -274,8 +274,10 @@ def update_person(request, person_id: int, payload: PersonPatch):
 
 
 @router.get("/{person_id}/support-members", response=list[SupportMemberOut], summary="Family and support system")
-def list_support_members(request, person_id: int):
+def list_support_members(request, person_id: int, reason: str = ""):
+    """Part of the file: the read is audited like the file itself (leaders and administrators pass `reason`)."""
     person = selectors.person_get_visible(user=request.user, pk=person_id)
+    services.person_file_opened(actor=request.user, person=person, reason=reason)
     return list(person.supporters.filter(is_active=True))
 
 
@@ -286,8 +288,10 @@ def add_support_member(request, person_id: int, payload: SupportMemberIn):
 
 
 @router.get("/{person_id}/enrolments", response=list[EnrolmentOut], summary="Population records over time")
-def list_enrolments(request, person_id: int):
+def list_enrolments(request, person_id: int, reason: str = ""):
+    """Part of the file: the read is audited like the file itself (leaders and administrators pass `reason`)."""
     person = selectors.person_get_visible(user=request.user, pk=person_id)
+    services.person_file_opened(actor=request.user, person=person, reason=reason)
     visible = selectors.sees_offence(user=request.user, person=person)
     return [_enrolment_out(e, offence_visible=visible) for e in selectors.enrolments_of(person=person)]
 

@@ -44,7 +44,7 @@ class MaritalStatus(models.TextChoices):
 class Person(models.Model):
     """服务对象: one person served, across every population they belong to over time."""
 
-    full_name = models.CharField(_("name"), max_length=50)
+    full_name = models.CharField(_("full name"), max_length=50)
     pseudonym = models.CharField(_("pseudonym"), max_length=50, blank=True,
                                  help_text=_("Used instead of the name in every shared material, e.g. 小宇(化名)."))
     # Search keys, derived from the name and pseudonym on save.
@@ -143,7 +143,7 @@ class SupportMember(models.Model):
 
     person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="supporters")
     kind = models.CharField(_("circle"), max_length=16, choices=SupportKind.choices, default=SupportKind.FAMILY)
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(_("full name"), max_length=50)
     relation = models.CharField(_("relation"), max_length=30, help_text=_("e.g. father, mother, class teacher"))
     phone = EncryptedTextField(_("phone"), blank=True)
     attitude = models.CharField(_("attitude to the work"), max_length=16, choices=Attitude.choices,

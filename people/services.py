@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from audit.services import audit_record
 from orgs.models import AreaLevel, Organisation
-from orgs.selectors import service_rule_for
+from orgs.selectors import owner_roles_for, service_rule_for
 from tongxing.crypto import keyed_hash
 from tongxing.permissions import ConflictError, require
 
@@ -94,6 +94,14 @@ def _validate_person(*, actor, person: Person) -> None:
         errors.setdefault("area", []).append(_("This street is outside your organisation's area."))
     if person.owner_id and person.owner.organisation_id != person.organisation_id:
         errors.setdefault("owner", []).append(_("The responsible worker must belong to the responsible organisation."))
+    elif person.owner_id and person.area_id:
+        populations = list(person.enrolments.filter(status=EnrolmentStatus.ACTIVE).values_list("population", flat=True)
+                           ) if person.pk else []
+        allowed = owner_roles_for(district=person.area.district(), populations=populations)
+        if person.owner.role not in allowed:
+            errors.setdefault("owner", []).append(
+                _("Under this district's organising model a %(role)s cannot be the responsible worker.")
+                % {"role": person.owner.get_role_display()})
     if errors:
         raise ValidationError(errors)
     person.name_pinyin, person.name_initials = pinyin_keys(person.full_name)

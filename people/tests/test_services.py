@@ -117,3 +117,26 @@ def test_a_correction_record_requires_its_legal_data(staff, xiaoyu):
     with pytest.raises(ValidationError) as exc:
         enrolment_add(actor=staff("sh_officer"), person=xiaoyu, data={"population": "resettlement"})
     assert {"release_source", "release_date"} <= set(exc.value.message_dict)
+
+
+def test_the_model_decides_who_may_be_responsible_for_a_person(staff):
+    # Beijing model: the 司法所 officer owns the work; a (part-time) social worker may not.
+    officer, social = staff("bj_officer"), staff("bj_social")
+    with pytest.raises(ValidationError) as exc:
+        person_create(actor=officer, data=new_person_data(officer, owner=social, area=officer.organisation.area))
+    assert "owner" in exc.value.message_dict
+    assert person_create(actor=officer, data=new_person_data(officer, owner=officer, area=officer.organisation.area))
+
+
+def test_disabling_a_file_needs_a_reason_and_keeps_the_record(staff, xiaoyu):
+    from people.selectors import people_visible_to
+    from people.services import person_set_active
+
+    worker = staff("sh_social")
+    with pytest.raises(ValidationError):
+        person_set_active(actor=worker, person=xiaoyu, active=False, reason=" ")
+    person_set_active(actor=worker, person=xiaoyu, active=False, reason="重复建档")
+    assert Person.objects.filter(pk=xiaoyu.pk).exists()
+    assert not people_visible_to(user=worker).filter(pk=xiaoyu.pk).exists()
+    assert people_visible_to(user=worker, include_inactive=True).filter(pk=xiaoyu.pk).exists()
+    assert AuditEvent.objects.get(action="person.disabled", person=xiaoyu).reason == "重复建档"
