@@ -3,6 +3,7 @@
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from audit.services import audit_record
@@ -39,6 +40,7 @@ def user_create(*, actor: User | None, username: str, password: str, role: str, 
     if actor is not None and not actor.policy.manages_orgs:
         raise PermissionDenied(_("Only administrators create accounts."))
     user = User(username=username, role=role, organisation=organisation, team=team, full_name=full_name)
+    validate_password(password, user)
     user.set_password(password)
     user.full_clean(exclude=["password"])
     user.save()

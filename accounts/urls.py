@@ -5,5 +5,6 @@ from . import views
 app_name = "accounts"
 urlpatterns = [
     path("", views.account, name="account"),
+    path("staff/", views.staff_list, name="staff"),
     path("tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
 ]

@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from . import services
-from .selectors import api_tokens_of
+from .selectors import api_tokens_of, users_visible_to
 
 
 @login_required
@@ -25,3 +25,8 @@ def token_revoke(request, pk: int):
     token = get_object_or_404(api_tokens_of(user=request.user), pk=pk)
     services.api_token_revoke(actor=request.user, token=token)
     return redirect("accounts:account")
+
+
+@login_required
+def staff_list(request):
+    return render(request, "accounts/staff.html", {"staff": users_visible_to(user=request.user)})

@@ -8,6 +8,7 @@ urlpatterns = [
     path("new/", views.person_create, name="create"),
     path("<int:pk>/", views.person_detail, name="detail"),
     path("<int:pk>/edit/", views.person_edit, name="edit"),
+    path("<int:pk>/active/", views.person_set_active, name="set_active"),
     path("<int:pk>/supporters/new/", views.support_member_edit, name="supporter_add"),
     path("<int:pk>/supporters/<int:member_pk>/", views.support_member_edit, name="supporter_edit"),
     path("<int:pk>/populations/new/", views.enrolment_add, name="enrolment_add"),

@@ -143,6 +143,24 @@ def person_edit(request, pk: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+def person_set_active(request, pk: int):
+    """Disable (or re-enable) a file with a reason. Files are never deleted."""
+    person = selectors.person_get_visible(user=request.user, pk=pk)
+    if not request.user.has_perm("people.change_person", person):
+        raise PermissionDenied(_("Your role cannot edit this file."))
+    form = ReasonForm(request.POST or None)
+    form.fields["reason"].label = _("Reason")
+    if request.method == "POST" and form.is_valid():
+        services.person_set_active(actor=request.user, person=person, active=not person.is_active,
+                                   reason=form.cleaned_data["reason"])
+        messages.success(request, _("The file was enabled.") if person.is_active else _("The file was disabled."))
+        return redirect(person if person.is_active else "people:list")
+    title = _("Enable this file") if not person.is_active else _("Disable this file")
+    return render(request, "people/form.html", {"form": form, "person": person, "title": title})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
 def support_member_edit(request, pk: int, member_pk: int | None = None):
     person = selectors.person_get_visible(user=request.user, pk=pk)
     member = get_object_or_404(SupportMember, pk=member_pk, person=person) if member_pk else None

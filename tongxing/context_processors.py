@@ -7,6 +7,7 @@ from accounts.roles import Role
 NAVIGATION = [
     (_("People"), "people:list", None),
     (_("Organisations"), "orgs:list", None),
+    (_("Staff"), "accounts:staff", {Role.ADMINISTRATOR, Role.BUREAU_LEADER, Role.SUPERVISOR, Role.JUDICIAL_OFFICER}),
     (_("Audit trail"), "audit:list", {Role.ADMINISTRATOR}),
 ]
 

@@ -27,3 +27,26 @@ def test_a_user_cannot_revoke_someone_elses_token(login, staff):
 def test_login_with_a_demo_account_reaches_the_person_list(client, db):
     response = client.post("/login/", {"username": "sh_social", "password": "tongxing-demo"}, follow=True)
     assert response.redirect_chain[-1][0] == "/people/"
+
+
+def test_a_supervisor_sees_the_staff_of_the_area_in_the_staff_list(login):
+    page = login("bj_supervisor").get("/account/staff/")
+    assert page.status_code == 200 and "bj_officer" in page.text and "sh_social" not in page.text
+
+
+def test_the_operator_command_creates_an_account_with_a_checked_password(db, monkeypatch):
+    import pytest
+    from django.core.management import CommandError, call_command
+
+    from accounts.models import User
+    from orgs.models import Organisation
+
+    office = Organisation.objects.get(name="景山街道司法所")
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": "123")
+    with pytest.raises(CommandError):
+        call_command("user_add", "bj_new", role="judicial_officer", organisation=office.pk)
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": "A-long-enough-pass-2026")
+    call_command("user_add", "bj_new", role="judicial_officer", organisation=office.pk, full_name="新同事")
+    user = User.objects.get(username="bj_new")
+    assert user.organisation == office and user.check_password("A-long-enough-pass-2026")
+    assert AuditEvent.objects.filter(action="user.created", target_id=str(user.pk), actor=None).exists()

@@ -144,3 +144,13 @@ def test_the_audit_trail_page_lists_who_opened_the_file(login, xiaoyu):
 def test_a_volunteer_cannot_read_the_audit_trail(login, staff):
     person = Person.objects.filter(assignments__user=staff("sh_volunteer")).first()
     assert login("sh_volunteer").get(reverse("people:audit", args=[person.pk])).status_code == 403
+
+
+def test_a_worker_disables_a_file_with_a_reason_and_it_leaves_the_list(login, xiaoyu):
+    client = login("sh_social")
+    assert client.post(reverse("people:set_active", args=[xiaoyu.pk]), {"reason": ""}).status_code == 200
+    client.post(reverse("people:set_active", args=[xiaoyu.pk]), {"reason": "重复建档"})
+    xiaoyu.refresh_from_db()
+    assert not xiaoyu.is_active
+    assert "小宇" not in client.get(reverse("people:list"), {"q": "xy"}).text
+    assert client.get(xiaoyu.get_absolute_url()).status_code == 200  # still there for those who keep it
