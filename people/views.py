@@ -89,6 +89,14 @@ def person_detail(request, pk: int):
     return render(request, "people/detail.html", context)
 
 
+def _editable_person(request, pk: int):
+    """The person if the user may edit the file; 404 when out of reach, 403 when visible but read-only."""
+    person = selectors.person_get_visible(user=request.user, pk=pk)
+    if not request.user.has_perm("people.change_person", person):
+        raise PermissionDenied(_("Your role cannot edit this file."))
+    return person
+
+
 def _person_form(request, user, instance=None):
     streets = streets_for_new_people(user=user)
     if instance is not None:
@@ -122,9 +130,7 @@ def person_create(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def person_edit(request, pk: int):
-    person = selectors.person_get_visible(user=request.user, pk=pk)
-    if not request.user.has_perm("people.change_person", person):
-        raise PermissionDenied(_("Your role cannot edit this file."))
+    person = _editable_person(request, pk)
     form = _person_form(request, request.user, instance=person)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
@@ -145,9 +151,7 @@ def person_edit(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def person_set_active(request, pk: int):
     """Disable (or re-enable) a file with a reason. Files are never deleted."""
-    person = selectors.person_get_visible(user=request.user, pk=pk)
-    if not request.user.has_perm("people.change_person", person):
-        raise PermissionDenied(_("Your role cannot edit this file."))
+    person = _editable_person(request, pk)
     form = ReasonForm(request.POST or None)
     form.fields["reason"].label = _("Reason")
     if request.method == "POST" and form.is_valid():
@@ -162,10 +166,8 @@ def person_set_active(request, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def support_member_edit(request, pk: int, member_pk: int | None = None):
-    person = selectors.person_get_visible(user=request.user, pk=pk)
+    person = _editable_person(request, pk)
     member = get_object_or_404(SupportMember, pk=member_pk, person=person) if member_pk else None
-    if not request.user.has_perm("people.change_person", person):
-        raise PermissionDenied(_("Your role cannot edit this file."))
     form = SupportMemberForm(request.POST or None, instance=member)
     if request.method == "POST" and form.is_valid():
         try:
@@ -181,9 +183,7 @@ def support_member_edit(request, pk: int, member_pk: int | None = None):
 @login_required
 @require_http_methods(["GET", "POST"])
 def enrolment_add(request, pk: int):
-    person = selectors.person_get_visible(user=request.user, pk=pk)
-    if not request.user.has_perm("people.change_person", person):
-        raise PermissionDenied(_("Your role cannot edit this file."))
+    person = _editable_person(request, pk)
     organisations = organisations_visible_to(user=request.user)
     is_swap = request.headers.get("HX-Request") and request.method == "GET" and "population" in request.GET
     form = EnrolmentForm(request.POST or (request.GET if is_swap else None), organisations=organisations,
@@ -203,7 +203,7 @@ def enrolment_add(request, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def enrolment_end(request, pk: int, enrolment_pk: int):
-    person = selectors.person_get_visible(user=request.user, pk=pk)
+    person = _editable_person(request, pk)
     enrolment = get_object_or_404(Enrolment, pk=enrolment_pk, person=person)
     form = EndEnrolmentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
