@@ -59,7 +59,7 @@ browser-deps:
 
 ## make messages — re-extract translatable strings and compile the catalogues (needs gettext).
 messages: $(VENV)/.dev
-	DEBUG=1 $(PY) manage.py makemessages --no-fuzzy-matching -l zh_Hans -l en --ignore=.venv --ignore=staticfiles --ignore=var
+	DEBUG=1 $(PY) manage.py makemessages -l zh_Hans -l en --ignore=.venv --ignore=staticfiles --ignore=var
 	DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv
 
 ## make check-deploy — Django's deployment checks with production settings.

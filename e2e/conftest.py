@@ -57,3 +57,10 @@ def sign_in(page, live_server, demo_world):
         return page
 
     return go
+
+
+@pytest.fixture
+def xiaoyu_pk(demo_world):
+    from people.models import Person
+
+    return Person.objects.get(pseudonym="小宇").pk

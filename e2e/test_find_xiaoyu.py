@@ -27,3 +27,12 @@ def test_the_person_list_and_page_fit_a_375_px_phone(sign_in, live_server, page)
     # Nothing forces sideways scrolling on a phone.
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     page.screenshot(path="test-results/person-page-375.png", full_page=True)
+
+
+def test_choosing_a_population_swaps_in_its_own_fields(sign_in, live_server, xiaoyu_pk):
+    page = sign_in("sh_social")
+    page.goto(f"{live_server.url}/people/{xiaoyu_pk}/populations/new/")
+    expect(page.locator("input[name=offence]")).to_be_visible()
+    page.select_option("select[name=population]", "resettlement")
+    expect(page.locator("input[name=release_date]")).to_be_visible()
+    expect(page.locator("input[name=offence]")).to_have_count(0)

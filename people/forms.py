@@ -30,7 +30,10 @@ class PersonForm(forms.ModelForm):
         self.fields["area"].label_from_instance = lambda a: f"{a.parent.name} {a.name}"
         self.fields["owner"].queryset = owners
         self.fields["owner"].label_from_instance = lambda u: f"{u.display_name}（{u.get_role_display()}）"
-        self.fields["sex"].required = False  # taken from the ID number when left empty
+        # Both are read from the ID number when left empty.
+        self.fields["sex"].required = False
+        self.fields["sex"].help_text = _("Left empty, it is read from the ID number.")
+        self.fields["birth_date"].help_text = _("Left empty, it is read from the ID number.")
 
     def _post_clean(self):
         pass  # the service validates and writes; the form must not touch the instance
