@@ -39,6 +39,10 @@ def user_create(*, actor: User | None, username: str, password: str, role: str, 
     """Create a staff account. `actor` is None only for the demo loader and set-up commands."""
     if actor is not None and not actor.policy.manages_orgs:
         raise PermissionDenied(_("Only administrators create accounts."))
+    if actor is not None and not organisation.area.path.startswith(actor.area_path or "-"):
+        raise PermissionDenied(_("That organisation is outside your area."))
+    if team is not None and team.organisation_id != organisation.pk:
+        raise ValidationError({"team": [_("The team belongs to another organisation.")]})
     user = User(username=username, role=role, organisation=organisation, team=team, full_name=full_name)
     validate_password(password, user)
     user.set_password(password)

@@ -4,6 +4,7 @@ from ninja import Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from people.selectors import person_get_visible
+from people.services import person_file_opened
 
 from .selectors import audit_events_all, audit_events_for_person
 
@@ -28,9 +29,12 @@ class AuditEventOut(Schema):
 @router.get("/events", response=list[AuditEventOut],
             summary="Audit events: of one person (staff who can see them) or all (administrators)")
 @paginate(LimitOffsetPagination)
-def list_events(request, person: int | None = None, action: str | None = None):
+def list_events(request, person: int | None = None, action: str | None = None, reason: str = ""):
+    """A person's trail is part of their file: reading it is audited, and leaders pass `reason`."""
     if person is not None:
-        qs = audit_events_for_person(user=request.user, person=person_get_visible(user=request.user, pk=person))
+        subject = person_get_visible(user=request.user, pk=person)
+        qs = audit_events_for_person(user=request.user, person=subject)
+        person_file_opened(actor=request.user, person=subject, reason=reason)
     else:
         qs = audit_events_all(user=request.user)
     return qs.filter(action=action) if action else qs

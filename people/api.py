@@ -1,4 +1,5 @@
 import datetime as dt
+from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
@@ -7,11 +8,11 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from accounts.models import User
-from orgs.models import Area, Organisation
+from accounts.selectors import users_visible_to
+from orgs.selectors import areas_visible_to, organisations_visible_to
 
 from . import selectors, services
-from .models import Enrolment, EnrolmentStatus
+from .models import Enrolment, EnrolmentStatus, Person
 
 router = Router(tags=["people"])
 
@@ -29,19 +30,19 @@ class EnrolmentOut(Schema):
     organisation: Ref
     start_date: dt.date
     end_date: dt.date | None
-    end_reason: str
-    # Offence details are null for roles that may not see them.
+    out_of_school: bool
+    out_of_work: bool
+    out_of_care: bool
+    # Criminal and drug details are null for roles that may not see them.
+    end_reason: str | None = None
     correction_category: str | None = None
     offence: str | None = None
     sentence: str | None = None
     deciding_body: str | None = None
-    release_source: str
-    release_date: dt.date | None
+    release_source: str | None = None
+    release_date: dt.date | None = None
     release_institution: str | None = None
-    out_of_school: bool
-    out_of_work: bool
-    out_of_care: bool
-    drug_order_kind: str
+    drug_order_kind: str | None = None
 
 
 class PersonSummary(Schema):
@@ -153,21 +154,22 @@ def _ref(obj, label: str | None = None) -> dict | None:
     return None if obj is None else {"id": obj.pk, "name": label if label is not None else str(obj)}
 
 
+# Criminal and drug details: null for roles that may not see them (DOMAIN §1: volunteers see none).
+SENSITIVE_ENROLMENT_FIELDS = ("correction_category", "offence", "sentence", "deciding_body", "release_source",
+                              "release_date", "release_institution", "drug_order_kind", "end_reason")
+
+
 def _enrolment_out(enrolment: Enrolment, *, offence_visible: bool) -> dict:
-    return {
+    out = {
         "id": enrolment.pk, "population": enrolment.population,
         "population_label": str(enrolment.get_population_display()), "status": enrolment.status,
         "organisation": _ref(enrolment.organisation), "start_date": enrolment.start_date,
-        "end_date": enrolment.end_date, "end_reason": enrolment.end_reason,
-        "correction_category": enrolment.correction_category if offence_visible else None,
-        "offence": enrolment.offence if offence_visible else None,
-        "sentence": enrolment.sentence if offence_visible else None,
-        "deciding_body": enrolment.deciding_body if offence_visible else None,
-        "release_source": enrolment.release_source, "release_date": enrolment.release_date,
-        "release_institution": enrolment.release_institution if offence_visible else None,
-        "out_of_school": enrolment.out_of_school, "out_of_work": enrolment.out_of_work,
-        "out_of_care": enrolment.out_of_care, "drug_order_kind": enrolment.drug_order_kind,
+        "end_date": enrolment.end_date, "out_of_school": enrolment.out_of_school,
+        "out_of_work": enrolment.out_of_work, "out_of_care": enrolment.out_of_care,
     }
+    for field in SENSITIVE_ENROLMENT_FIELDS:
+        out[field] = getattr(enrolment, field) if offence_visible else None
+    return out
 
 
 def _summary(person) -> dict:
@@ -196,31 +198,45 @@ def _with_enrolments(qs):
     return qs.prefetch_related(Prefetch("enrolments", queryset=Enrolment.objects.select_related("organisation")))
 
 
+API_FIELD_NAMES = {"area": "area_id", "owner": "owner_id", "organisation": "organisation_id", "user": "user_id"}
+
+
+@contextmanager
+def api_field_names():
+    """Report a service's errors under the names the API caller sent (area_id, not area)."""
+    try:
+        yield
+    except ValidationError as exc:
+        if not hasattr(exc, "error_dict"):
+            raise
+        raise ValidationError({API_FIELD_NAMES.get(f, f): m for f, m in exc.message_dict.items()}) from exc
+
+
 def _resolve_refs(request, payload: dict) -> dict:
-    """Turn *_id fields into objects the caller may reference; unknown ids are input errors, not 500s."""
+    """Turn *_id fields into objects within the caller's reach; anything else is an input error, not a 500,
+    and says nothing about whether the id exists elsewhere."""
     data = dict(payload)
-    if "area_id" in data:
-        area_id = data.pop("area_id")
-        if area_id is not None:
-            area = Area.objects.filter(pk=area_id).first()
-            if area is None:
-                raise ValidationError({"area_id": [_("No such area.")]})
-            data["area"] = area
-    if "owner_id" in data:
-        owner_id = data.pop("owner_id")
-        data["owner"] = None
-        if owner_id is not None:
-            data["owner"] = User.objects.filter(pk=owner_id, is_active=True).first()
-            if data["owner"] is None:
-                raise ValidationError({"owner_id": [_("No such active user.")]})
-    if "organisation_id" in data:
-        org_id = data.pop("organisation_id")
-        data["organisation"] = None
-        if org_id is not None:
-            data["organisation"] = Organisation.objects.filter(pk=org_id).first()
-            if data["organisation"] is None:
-                raise ValidationError({"organisation_id": [_("No such organisation.")]})
+    lookups = {
+        "area_id": ("area", lambda: areas_visible_to(user=request.user), _("No such area within your reach.")),
+        "owner_id": ("owner", lambda: users_visible_to(user=request.user), _("No such active user within your reach.")),
+        "organisation_id": ("organisation", lambda: organisations_visible_to(user=request.user),
+                            _("No such organisation within your reach.")),
+    }
+    for key, (field, queryset, message) in lookups.items():
+        if key not in data:
+            continue
+        ref_id = data.pop(key)
+        data[field] = None
+        if ref_id is not None:
+            data[field] = queryset().filter(pk=ref_id).first()
+            if data[field] is None:
+                raise ValidationError({key: [message]})
     return data
+
+
+def _fresh(person_id: int):
+    """Re-read a file just written by the caller, for the response (it may have left their scope)."""
+    return _with_enrolments(Person.objects.select_related("area", "organisation", "owner")).get(pk=person_id)
 
 
 @router.get("", response=list[PersonSummary], summary="People visible to the caller, searchable")
@@ -249,9 +265,11 @@ class _LazySummaries:
 
 @router.post("", response={201: PersonOut}, summary="Open a new file")
 def create_person(request, payload: PersonIn):
-    person = services.person_create(actor=request.user, data=_resolve_refs(request, payload.dict()))
-    person = _with_enrolments(selectors.people_visible_to(user=request.user)).get(pk=person.pk)
-    return Status(201, _detail(request.user, person))
+    """Without owner_id, the caller is responsible when their role may be under the district's model."""
+    data = payload.dict(exclude_unset=True)
+    with api_field_names():
+        person = services.person_create(actor=request.user, data=_resolve_refs(request, data))
+    return Status(201, _detail(request.user, _fresh(person.pk)))
 
 
 @router.get("/{person_id}", response=PersonOut, summary="One file; the opening is recorded in the audit trail")
@@ -266,11 +284,11 @@ def get_person(request, person_id: int, reason: str = ""):
 @router.patch("/{person_id}", response=PersonOut, summary="Edit a file (optimistic locking by version)")
 def update_person(request, person_id: int, payload: PersonPatch):
     person = selectors.person_get_visible(user=request.user, pk=person_id)
-    data = _resolve_refs(request, payload.dict(exclude_unset=True))
-    expected = data.pop("expected_version")
-    services.person_update(actor=request.user, person=person, data=data, expected_version=expected)
-    person = _with_enrolments(selectors.people_visible_to(user=request.user, include_inactive=True)).get(pk=person_id)
-    return _detail(request.user, person)
+    with api_field_names():
+        data = _resolve_refs(request, payload.dict(exclude_unset=True))
+        expected = data.pop("expected_version")
+        services.person_update(actor=request.user, person=person, data=data, expected_version=expected)
+    return _detail(request.user, _fresh(person_id))
 
 
 @router.get("/{person_id}/support-members", response=list[SupportMemberOut], summary="Family and support system")
@@ -299,6 +317,90 @@ def list_enrolments(request, person_id: int, reason: str = ""):
 @router.post("/{person_id}/enrolments", response={201: EnrolmentOut})
 def add_enrolment(request, person_id: int, payload: EnrolmentIn):
     person = selectors.person_get_visible(user=request.user, pk=person_id)
-    enrolment = services.enrolment_add(actor=request.user, person=person,
-                                       data=_resolve_refs(request, payload.dict()))
+    with api_field_names():
+        enrolment = services.enrolment_add(actor=request.user, person=person,
+                                           data=_resolve_refs(request, payload.dict()))
     return Status(201, _enrolment_out(enrolment, offence_visible=selectors.sees_offence(user=request.user, person=person)))
+
+
+class ActiveIn(Schema):
+    active: bool
+    reason: str
+
+
+@router.post("/{person_id}/active", response=PersonSummary, summary="Disable or enable a file (never deleted)")
+def set_active(request, person_id: int, payload: ActiveIn):
+    person = selectors.person_get_visible(user=request.user, pk=person_id)
+    services.person_set_active(actor=request.user, person=person, active=payload.active, reason=payload.reason)
+    return _summary(_fresh(person_id))
+
+
+class SupportMemberPatch(Schema):
+    kind: str | None = None
+    name: str | None = None
+    relation: str | None = None
+    phone: str | None = None
+    attitude: str | None = None
+    lives_with: bool | None = None
+    is_guardian: bool | None = None
+    note: str | None = None
+
+
+@router.patch("/{person_id}/support-members/{member_id}", response=SupportMemberOut)
+def update_support_member(request, person_id: int, member_id: int, payload: SupportMemberPatch):
+    person = selectors.person_get_visible(user=request.user, pk=person_id)
+    member = get_object_or_404(person.supporters, pk=member_id)
+    data = {k: ("" if v is None else v) for k, v in payload.dict(exclude_unset=True).items()}
+    return services.support_member_save(actor=request.user, person=person, data=data, member=member)
+
+
+class EnrolmentEndIn(Schema):
+    end_date: dt.date
+    reason: str
+
+
+@router.post("/{person_id}/enrolments/{enrolment_id}/end", response=EnrolmentOut, summary="End a population record")
+def end_enrolment(request, person_id: int, enrolment_id: int, payload: EnrolmentEndIn):
+    person = selectors.person_get_visible(user=request.user, pk=person_id)
+    enrolment = get_object_or_404(person.enrolments.select_related("organisation"), pk=enrolment_id)
+    with api_field_names():
+        services.enrolment_end(actor=request.user, enrolment=enrolment, end_date=payload.end_date,
+                               reason=payload.reason)
+    return _enrolment_out(enrolment, offence_visible=selectors.sees_offence(user=request.user, person=person))
+
+
+class AssignmentIn(Schema):
+    user_id: int
+    task: str = ""
+    may_see_offence: bool = False
+
+
+class AssignmentOut(Schema):
+    id: int
+    user: Ref
+    role: str
+    task: str
+    may_see_offence: bool
+
+
+def _assignment_out(assignment) -> dict:
+    return {"id": assignment.pk, "user": _ref(assignment.user, assignment.user.display_name),
+            "role": assignment.user.role, "task": assignment.task, "may_see_offence": assignment.may_see_offence}
+
+
+@router.get("/{person_id}/assignments", response=list[AssignmentOut], summary="Helpers given access to this file")
+def list_assignments(request, person_id: int):
+    person = selectors.person_get_visible(user=request.user, pk=person_id)
+    return [_assignment_out(a) for a in person.assignments.select_related("user")]
+
+
+@router.post("/{person_id}/assignments", response={201: AssignmentOut})
+def add_assignment(request, person_id: int, payload: AssignmentIn):
+    person = selectors.person_get_visible(user=request.user, pk=person_id)
+    helper = users_visible_to(user=request.user).filter(pk=payload.user_id).first()
+    if helper is None:
+        raise ValidationError({"user_id": [_("No such active user within your reach.")]})
+    with api_field_names():
+        assignment = services.assignment_add(actor=request.user, person=person, user=helper, task=payload.task,
+                                             may_see_offence=payload.may_see_offence)
+    return Status(201, _assignment_out(assignment))

@@ -14,7 +14,11 @@ def has_role(user) -> bool:
 def can_reach_person(user, person) -> bool:
     if person is None:
         return False
-    return people_visible_to(user=user, include_inactive=True).filter(pk=person.pk).exists()
+    # One page asks several permissions about the same file; the answer is remembered on the instance.
+    memo = person.__dict__.setdefault("_reach_memo", {})
+    if user.pk not in memo:
+        memo[user.pk] = people_visible_to(user=user, include_inactive=True).filter(pk=person.pk).exists()
+    return memo[user.pk]
 
 
 @rules.predicate

@@ -24,6 +24,19 @@ PERSON_FIELDS = (
     "owner",
 )
 PROTECTED_FIELDS = {"id_number", "phone"}  # never written into the audit trail in clear
+NULLABLE_FIELDS = {"birth_date", "area", "owner"}
+# Derived on save; never reported back as the user's mistake.
+DERIVED_FIELDS = ["name_pinyin", "name_initials", "pseudonym_pinyin", "pseudonym_initials", "id_number_hash",
+                  "id_last4", "version", "organisation"]
+
+
+def _merge_model_errors(instance, errors: dict[str, list[str]], exclude: list[str]) -> None:
+    """Add the model's own field checks (choices, lengths, required) to the errors found so far."""
+    try:
+        instance.full_clean(exclude=[*exclude, *errors], validate_unique=False, validate_constraints=False)
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            errors.setdefault(field, []).extend(messages)
 
 
 def _audit_value(field: str, value: Any) -> Any:
@@ -49,6 +62,8 @@ def _apply(person: Person, data: dict) -> dict:
         if field not in data:
             continue
         new = data[field]
+        if new is None and field not in NULLABLE_FIELDS:
+            new = ""
         if isinstance(new, str):
             new = new.strip()
         old = _current(person, field)
@@ -58,7 +73,7 @@ def _apply(person: Person, data: dict) -> dict:
     return changes
 
 
-def _validate_person(*, actor, person: Person) -> None:
+def _validate_person(*, actor, person: Person, changed: set[str]) -> None:
     errors: dict[str, list[str]] = {}
     if not person.full_name:
         errors.setdefault("full_name", []).append(_("The name is required."))
@@ -90,7 +105,8 @@ def _validate_person(*, actor, person: Person) -> None:
         errors.setdefault("area", []).append(_("The street or town of residence is required."))
     elif person.area.level != AreaLevel.STREET:
         errors.setdefault("area", []).append(_("Choose a street or town, not a larger area."))
-    elif actor.area_path and not person.area.path.startswith(actor.area_path) and not person.pk:
+    elif "area" in changed and not (actor.area_path and person.area.path.startswith(actor.area_path)):
+        # Moving a file out of one's own area would hand it to another district: that is a transfer (issue 3).
         errors.setdefault("area", []).append(_("This street is outside your organisation's area."))
     if person.owner_id and person.owner.organisation_id != person.organisation_id:
         errors.setdefault("owner", []).append(_("The responsible worker must belong to the responsible organisation."))
@@ -102,6 +118,7 @@ def _validate_person(*, actor, person: Person) -> None:
             errors.setdefault("owner", []).append(
                 _("Under this district's organising model a %(role)s cannot be the responsible worker.")
                 % {"role": person.owner.get_role_display()})
+    _merge_model_errors(person, errors, exclude=DERIVED_FIELDS)
     if errors:
         raise ValidationError(errors)
     person.name_pinyin, person.name_initials = pinyin_keys(person.full_name)
@@ -112,11 +129,14 @@ def _validate_person(*, actor, person: Person) -> None:
 
 @transaction.atomic
 def person_create(*, actor, data: dict) -> Person:
-    """Open a new file. It belongs to the creator's organisation."""
+    """Open a new file. It belongs to the creator's organisation; the creator is responsible unless told otherwise."""
     require(actor, "people.add_person")
     person = Person(organisation=actor.organisation)
+    if "owner" not in data and data.get("area") is not None:
+        allowed = owner_roles_for(district=data["area"].district(), populations=[])
+        data = {**data, "owner": actor if actor.role in allowed else None}
     changes = _apply(person, data)
-    _validate_person(actor=actor, person=person)
+    _validate_person(actor=actor, person=person, changed=set(changes))
     person.save()
     audit_record(actor=actor, action="person.created", target=person, person=person, changes=changes)
     return person
@@ -132,7 +152,7 @@ def person_update(*, actor, person: Person, data: dict, expected_version: int) -
     changes = _apply(current, data)
     if not changes:
         return current
-    _validate_person(actor=actor, person=current)
+    _validate_person(actor=actor, person=current, changed=set(changes))
     current.version += 1
     current.save()
     audit_record(actor=actor, action="person.updated", target=current, person=current, changes=changes)
@@ -177,8 +197,10 @@ def support_member_save(*, actor, person: Person, data: dict, member: SupportMem
         if field in data and getattr(member, field) != data[field]:
             changes[field] = [_audit_value(field, getattr(member, field)), _audit_value(field, data[field])]
             setattr(member, field, data[field])
-    if not member.name.strip() or not member.relation.strip():
-        raise ValidationError({"name": [_("Name and relation are required.")]})
+    errors: dict[str, list[str]] = {}
+    _merge_model_errors(member, errors, exclude=["person"])
+    if errors:
+        raise ValidationError(errors)
     created = member.pk is None
     member.save()
     audit_record(actor=actor, action="support_member.added" if created else "support_member.updated", target=member,
@@ -202,6 +224,8 @@ REQUIRED_BY_POPULATION = {
 def _serving_organisation(*, person: Person, population: str, chosen: Organisation | None) -> Organisation:
     """The organisation the district's model puts in charge of this population (DOMAIN §2)."""
     district = person.area.district()
+    if district is None:
+        raise ValidationError({"area": [_("The person's street is not inside a district.")]})
     rule = service_rule_for(district=district, population=population)
     if rule is None:
         raise ValidationError({"population": [
@@ -229,6 +253,8 @@ def _serving_organisation(*, person: Person, population: str, chosen: Organisati
 def enrolment_add(*, actor, person: Person, data: dict) -> Enrolment:
     """Record that the person belongs to a population from a date, with that population's data."""
     require(actor, "people.change_person", person)
+    if not person.is_active:
+        raise ValidationError(_("This file is disabled; enable it before adding to it."))
     enrolment = Enrolment(person=person)
     for field in ENROLMENT_FIELDS:
         if field in data and data[field] is not None:
@@ -247,6 +273,7 @@ def enrolment_add(*, actor, person: Person, data: dict) -> Enrolment:
             errors.setdefault("end_date", []).append(_("The end is before the start."))
         if person.enrolments.filter(population=enrolment.population, status=EnrolmentStatus.ACTIVE).exists():
             errors.setdefault("population", []).append(_("The person already has an active record for this population."))
+    _merge_model_errors(enrolment, errors, exclude=["person", "organisation"])
     if errors:
         raise ValidationError(errors)
     enrolment.organisation = _serving_organisation(person=person, population=enrolment.population,
@@ -276,6 +303,10 @@ def enrolment_end(*, actor, enrolment: Enrolment, end_date: dt.date, reason: str
 def assignment_add(*, actor, person: Person, user, task: str, may_see_offence: bool = False) -> Assignment:
     """Give a volunteer, community worker or external professional access to one file for a task."""
     require(actor, "people.assign_person", person)
+    if user.pk == actor.pk:
+        raise ValidationError({"user": [_("You cannot assign yourself.")]})
+    if may_see_offence and not actor.policy.sees_offence:
+        raise ValidationError({"may_see_offence": [_("You cannot grant access to details your role does not see.")]})
     if not user.area_path or not person.area.path.startswith(user.area_path):
         raise ValidationError({"user": [_("That user's organisation does not cover the person's area.")]})
     assignment, _created = Assignment.objects.update_or_create(

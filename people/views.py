@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.selectors import users_visible_to
-from accounts.roles import Role
+from accounts.roles import IdVisibility, Role
 from audit.selectors import audit_events_for_person
 from orgs.models import Area
 from orgs.selectors import organisations_visible_to, streets_for_new_people
@@ -53,15 +53,8 @@ def _stated_reason(request, person_id: int) -> str | None:
     return None
 
 
-def _remember_reason(request, person_id: int, reason: str) -> None:
-    reasons = request.session.get("file_reasons", {})
-    reasons[str(person_id)] = {"reason": reason, "at": time.time()}
-    request.session["file_reasons"] = reasons
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def person_detail(request, pk: int):
+def _open_file(request, pk: int):
+    """(person, None) with the opening audited, or (person, a page asking for the reason the role must give)."""
     person = selectors.person_get_visible(user=request.user, pk=pk)
     reason = ""
     if request.user.policy.reason_to_open_file:
@@ -69,12 +62,23 @@ def person_detail(request, pk: int):
         if reason is None:
             form = ReasonForm(request.POST or None)
             if request.method == "POST" and form.is_valid():
-                _remember_reason(request, pk, form.cleaned_data["reason"])
-                return redirect(person)
-            return render(request, "people/reason.html", {"person": person, "form": form})
+                reasons = request.session.get("file_reasons", {})
+                reasons[str(pk)] = {"reason": form.cleaned_data["reason"], "at": time.time()}
+                request.session["file_reasons"] = reasons
+                return person, redirect(request.path)
+            return person, render(request, "people/reason.html", {"person": person, "form": form})
     elif request.method == "POST":
-        return HttpResponseNotAllowed(["GET"])
+        return person, HttpResponseNotAllowed(["GET"])
     services.person_file_opened(actor=request.user, person=person, reason=reason)
+    return person, None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_detail(request, pk: int):
+    person, interruption = _open_file(request, pk)
+    if interruption:
+        return interruption
     user = request.user
     context = {
         "person": person,
@@ -94,6 +98,8 @@ def _editable_person(request, pk: int):
     person = selectors.person_get_visible(user=request.user, pk=pk)
     if not request.user.has_perm("people.change_person", person):
         raise PermissionDenied(_("Your role cannot edit this file."))
+    if request.method == "GET":  # an edit form shows the file, so it counts as opening it
+        services.person_file_opened(actor=request.user, person=person)
     return person
 
 
@@ -105,8 +111,11 @@ def _person_form(request, user, instance=None):
         organisation_id=(instance.organisation_id if instance else user.organisation_id),
         role__in=[Role.SOCIAL_WORKER, Role.JUDICIAL_OFFICER, Role.COMMUNITY_WORKER, Role.SUPERVISOR])
     initial = {"version": instance.version} if instance else {"owner": user if user.role != Role.SUPERVISOR else None}
-    return PersonForm(request.POST or None, instance=instance, initial=initial, streets=streets.distinct(),
+    form = PersonForm(request.POST or None, instance=instance, initial=initial, streets=streets.distinct(),
                       owners=owners)
+    if instance is not None and user.policy.id_number != IdVisibility.FULL:
+        del form.fields["id_number"]  # entered once when the file opens; not shown again to this role
+    return form
 
 
 @login_required
@@ -238,8 +247,11 @@ def assignment_add(request, pk: int):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def person_audit(request, pk: int):
-    person = selectors.person_get_visible(user=request.user, pk=pk)
+    person, interruption = _open_file(request, pk)  # the trail's changes are part of the file
+    if interruption:
+        return interruption
     events = audit_events_for_person(user=request.user, person=person)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     return render(request, "people/audit.html", {"person": person, "page": page})
