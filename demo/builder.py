@@ -14,6 +14,9 @@ from faker import Faker
 from accounts.models import User
 from accounts.roles import Role
 from accounts.services import user_create
+from casework.defaults import ensure_practice_rules, ensure_protocols
+from casework.models import PracticeRule, Protocol, ProtocolStep
+from demo.cases import demo_cases, xiaoyu_case
 from orgs.defaults import ensure_service_rules
 from orgs.models import Area, AreaLevel, OrganisationKind, ServiceRule, WorkModel
 from orgs.services import area_create, organisation_create, team_create
@@ -292,13 +295,18 @@ def load_demo(*, seed: int = 2026) -> list[District]:
     fake = Faker("zh_CN")
     fake.seed_instance(seed)
     rng = random.Random(seed)
-    ensure_service_rules(ServiceRule)  # present after migrate; a flushed test database needs them back
+    # Configuration rows come with the migrations; a flushed test database needs them back.
+    ensure_service_rules(ServiceRule)
+    ensure_practice_rules(PracticeRule)
+    ensure_protocols(Protocol, ProtocolStep)
     for d in DISTRICTS:
         d.areas, d.orgs, d.users = {}, {}, {}
         _build_structure(d, fake)
-        if d.model == WorkModel.SHANGHAI:
-            _xiaoyu(d, fake)
+        xiaoyu = _xiaoyu(d, fake) if d.model == WorkModel.SHANGHAI else None
         _people(d, fake, rng)
+        if xiaoyu:
+            xiaoyu_case(d, xiaoyu, today=TODAY)
+        demo_cases(d, today=TODAY)
     return DISTRICTS
 
 

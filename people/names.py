@@ -1,6 +1,6 @@
 """Pinyin keys for searching Chinese names: full pinyin and initials, so `xy` and `xiaoyu` both find 小宇."""
 
-from pypinyin import Style, lazy_pinyin
+from pypinyin import lazy_pinyin
 
 
 def pinyin_keys(name: str) -> tuple[str, str]:

@@ -6,6 +6,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from accounts.roles import IdVisibility, Scope
+from casework.models import Case
 from tongxing.crypto import keyed_hash
 
 from . import idnumbers
@@ -23,13 +24,16 @@ def scope_filter(user) -> Q:
     reach = Q(Exists(Assignment.objects.filter(person=OuterRef("pk"), user=user)))
     scope = user.policy.person_scope
     if scope == Scope.OWN_AND_TEAM:
-        reach |= Q(owner=user)
+        # The people I (or my team) am responsible for, or whose case I (or my team) own.
+        reach |= Q(owner=user) | Q(Exists(Case.objects.filter(person=OuterRef("pk"), owner=user)))
         if user.team_id:
             reach |= Q(owner__team_id=user.team_id)
+            reach |= Q(Exists(Case.objects.filter(person=OuterRef("pk"), owner__team_id=user.team_id)))
     if scope in (Scope.ORGANISATION, Scope.OFFICE_AREA) and user.organisation_id:
         reach |= Q(organisation_id=user.organisation_id)
         reach |= Q(Exists(Enrolment.objects.filter(person=OuterRef("pk"), organisation_id=user.organisation_id,
                                                    status=EnrolmentStatus.ACTIVE)))
+        reach |= Q(Exists(Case.objects.filter(person=OuterRef("pk"), organisation_id=user.organisation_id)))
     if scope in (Scope.OFFICE_AREA, Scope.AREA) and user.area_path:
         reach |= Q(area__path__startswith=user.area_path)
     return reach

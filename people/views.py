@@ -1,13 +1,10 @@
 """Thin views: read through selectors, write through services, render templates."""
 
-import time
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -21,12 +18,12 @@ from tongxing.forms import add_service_errors
 from tongxing.permissions import ConflictError
 
 from . import selectors, services
+from .access import open_file
 from .forms import AssignmentForm, EndEnrolmentForm, EnrolmentForm, PersonForm, ReasonForm, SupportMemberForm
 from .models import Enrolment, SupportMember
 from .populations import Population
 
 PAGE_SIZE = 25
-REASON_VALID_SECONDS = 30 * 60  # a stated reason covers the pages of one file for half an hour
 
 
 def _with_populations(qs):
@@ -46,37 +43,10 @@ def person_list(request):
     return render(request, "people/list.html", context)
 
 
-def _stated_reason(request, person_id: int) -> str | None:
-    entry = request.session.get("file_reasons", {}).get(str(person_id))
-    if entry and time.time() - entry["at"] < REASON_VALID_SECONDS:
-        return entry["reason"]
-    return None
-
-
-def _open_file(request, pk: int):
-    """(person, None) with the opening audited, or (person, a page asking for the reason the role must give)."""
-    person = selectors.person_get_visible(user=request.user, pk=pk)
-    reason = ""
-    if request.user.policy.reason_to_open_file:
-        reason = _stated_reason(request, pk)
-        if reason is None:
-            form = ReasonForm(request.POST or None)
-            if request.method == "POST" and form.is_valid():
-                reasons = request.session.get("file_reasons", {})
-                reasons[str(pk)] = {"reason": form.cleaned_data["reason"], "at": time.time()}
-                request.session["file_reasons"] = reasons
-                return person, redirect(request.path)
-            return person, render(request, "people/reason.html", {"person": person, "form": form})
-    elif request.method == "POST":
-        return person, HttpResponseNotAllowed(["GET"])
-    services.person_file_opened(actor=request.user, person=person, reason=reason)
-    return person, None
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def person_detail(request, pk: int):
-    person, interruption = _open_file(request, pk)
+    person, interruption = open_file(request, pk)
     if interruption:
         return interruption
     user = request.user
@@ -89,6 +59,8 @@ def person_detail(request, pk: int):
         "assignments": person.assignments.select_related("user", "user__organisation"),
         "can_edit": user.has_perm("people.change_person", person),
         "can_read_trail": user.has_perm("audit.view_person_trail", person),
+        "can_open_case": user.has_perm("casework.open_case", person),
+        "cases": person.cases.select_related("owner", "organisation"),
     }
     return render(request, "people/detail.html", context)
 
@@ -249,7 +221,7 @@ def assignment_add(request, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def person_audit(request, pk: int):
-    person, interruption = _open_file(request, pk)  # the trail's changes are part of the file
+    person, interruption = open_file(request, pk)  # the trail's changes are part of the file
     if interruption:
         return interruption
     events = audit_events_for_person(user=request.user, person=person)

@@ -85,4 +85,5 @@ def on_unexpected(request, exc):
 api.add_router("/orgs", "orgs.api.router")
 api.add_router("/users", "accounts.api.router")
 api.add_router("/people", "people.api.router")
+api.add_router("/cases", "casework.api.router")
 api.add_router("/audit", "audit.api.router")

@@ -5,6 +5,8 @@ from accounts.roles import Role
 
 # (label, url name, roles that see it; None = everyone signed in)
 NAVIGATION = [
+    (_("Cases"), "casework:list", {Role.SOCIAL_WORKER, Role.JUDICIAL_OFFICER, Role.SUPERVISOR, Role.COMMUNITY_WORKER,
+                                   Role.VOLUNTEER, Role.BUREAU_LEADER}),
     (_("People"), "people:list", None),
     (_("Organisations"), "orgs:list", None),
     (_("Staff"), "accounts:staff", {Role.ADMINISTRATOR, Role.BUREAU_LEADER, Role.SUPERVISOR, Role.JUDICIAL_OFFICER}),

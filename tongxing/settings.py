@@ -8,7 +8,6 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -58,6 +57,7 @@ INSTALLED_APPS = [
     "orgs",
     "accounts",
     "people",
+    "casework",
     "demo",
 ]
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", views.healthz, name="healthz"),
     path("people/", include("people.urls")),
+    path("cases/", include("casework.urls")),
     path("orgs/", include("orgs.urls")),
     path("audit/", include("audit.urls")),
     path("account/", include("accounts.urls")),

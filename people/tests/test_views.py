@@ -1,6 +1,5 @@
 """The web pages a worker uses: list, search, file, forms — scoped and audited."""
 
-import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse

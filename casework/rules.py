@@ -1,0 +1,43 @@
+"""Object permissions on cases (autodiscovered by `rules`)."""
+
+import rules
+
+from people.rules import can_reach_person, edits_people, has_role
+
+
+@rules.predicate
+def owns_case(user, case) -> bool:
+    return case is not None and case.owner_id == user.pk
+
+
+@rules.predicate
+def works_on_case(user, case) -> bool:
+    """The owner, their team, staff of the case's organisation who keep files, or a helper assigned to the person."""
+    if case is None:
+        return False
+    if case.owner_id == user.pk:
+        return True
+    if user.team_id and case.owner.team_id == user.team_id:
+        return True
+    if user.organisation_id == case.organisation_id and user.policy.edits_people:
+        return True
+    return case.person.assignments.filter(user=user).exists()
+
+
+@rules.predicate
+def approves_for_case(user, case) -> bool:
+    from .selectors import approvers_for
+
+    return case is not None and approvers_for(case).filter(pk=user.pk).exists()
+
+
+@rules.predicate
+def reaches_case_person(user, case) -> bool:
+    return case is not None and can_reach_person(user, case.person)
+
+
+rules.add_perm("casework.open_case", has_role & edits_people & can_reach_person)
+rules.add_perm("casework.view_case", has_role & reaches_case_person)
+rules.add_perm("casework.own_case", has_role & owns_case & reaches_case_person)
+rules.add_perm("casework.work_on_case", has_role & works_on_case & reaches_case_person)
+rules.add_perm("casework.approve", has_role & approves_for_case & reaches_case_person)

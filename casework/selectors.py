@@ -1,0 +1,192 @@
+"""Reads of cases that depend on who looks, plus the derived facts the case page and the services share."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from orgs.selectors import service_rule_for
+from people.selectors import people_visible_to
+
+from .models import (
+    Appointment, AppointmentStatus, Approval, ApprovalStatus, Case, Contact, FamilyFocusDecision, Met, Mode,
+    PlanStatus, PlanVersion, PracticeRule, StepDone,
+)
+
+
+def practice_rule(district, key: str) -> PracticeRule:
+    """The district's own value if it set one, else the default row (both carry their source)."""
+    district_id = getattr(district, "pk", None)
+    rows = {r.area_id: r for r in PracticeRule.objects.filter(Q(area__isnull=True) | Q(area_id=district_id), key=key)}
+    if not rows:
+        raise LookupError(f"Practice rule {key!r} is missing: run the migrations.")
+    return rows.get(district_id) or rows[None]
+
+
+def cases_visible_to(*, user) -> QuerySet[Case]:
+    """A case is visible to whoever can see its person's file."""
+    visible = people_visible_to(user=user, include_inactive=True).filter(pk=OuterRef("person_id"))
+    return Case.objects.filter(Exists(visible)).select_related(
+        "person__area__parent__parent__parent", "owner", "organisation", "protocol")
+
+
+def case_district(case: Case):
+    return case.person.area.district()
+
+
+def approvers_for(case: Case) -> QuerySet[User]:
+    """Who may approve for this case: the approving role of the district's model, in the case's organisation."""
+    rule = service_rule_for(district=case_district(case), population=case.population)
+    role = rule.approver_role if rule else "supervisor"
+    return User.objects.filter(organisation_id=case.organisation_id, role=role, is_active=True)
+
+
+def approvals_waiting_for(*, user) -> QuerySet[Approval]:
+    """The approval queue: pending requests this user may decide (never their own)."""
+    cases = cases_visible_to(user=user).filter(organisation_id=user.organisation_id)
+    return (Approval.objects.filter(status=ApprovalStatus.PENDING, case__in=cases.values("pk"))
+            .exclude(requested_by=user).select_related("case__person", "case__owner", "requested_by", "plan")
+            .order_by("requested_at"))
+
+
+def interviews_so_far(case: Case, before: datetime | None = None) -> int:
+    """Contacts in which the worker met the person: the first and second interviews have their own lengths."""
+    qs = case.contacts.filter(met=Met.PERSON)
+    return qs.filter(started_at__lt=before).count() if before else qs.count()
+
+
+def planned_minutes_for_next_interview(case: Case) -> tuple[int | None, str]:
+    """The length the seed advises for the next interview, with the text shown when booking."""
+    number = interviews_so_far(case) + 1
+    district = case_district(case)
+    if number == 1:
+        rule = practice_rule(district, "first_interview_max_minutes")
+        return rule.value, _("first interview: at most %(n)s minutes (%(source)s)") % {
+            "n": rule.value, "source": rule.source}
+    if number == 2:
+        low = practice_rule(district, "second_interview_min_minutes")
+        high = practice_rule(district, "second_interview_max_minutes")
+        return high.value, _("second interview: %(low)s–%(high)s minutes (%(source)s)") % {
+            "low": low.value, "high": high.value, "source": low.source}
+    return None, ""
+
+
+def home_visits_without_meeting(case: Case) -> int:
+    """Home visits since the person was last met at which they were not met (seed 篇二 备注3)."""
+    last_met = case.contacts.filter(met=Met.PERSON).order_by("-started_at").values_list("started_at", flat=True).first()
+    visits = case.contacts.filter(mode=Mode.HOME_VISIT).exclude(met=Met.PERSON)
+    return visits.filter(started_at__gt=last_met).count() if last_met else visits.count()
+
+
+@dataclass(frozen=True)
+class FamilyFocusProposal:
+    visits: int
+    threshold: int
+    source: str
+
+
+def family_focus_proposal(case: Case) -> FamilyFocusProposal | None:
+    """Proposed once the threshold is reached, until the worker decides (a new decision is asked only when more
+    visits have failed since the last one)."""
+    if case.family_focus or not case.is_active:
+        return None
+    rule = practice_rule(case_district(case), "home_visits_before_family_focus")
+    visits = home_visits_without_meeting(case)
+    if visits < rule.value:
+        return None
+    last = FamilyFocusDecision.objects.filter(case=case).order_by("-at").first()
+    if last and last.visits_without_meeting >= visits:
+        return None
+    return FamilyFocusProposal(visits=visits, threshold=rule.value, source=rule.source)
+
+
+def current_plan(case: Case) -> PlanVersion | None:
+    return case.plan_versions.filter(status=PlanStatus.APPROVED).first()
+
+
+def draft_plan(case: Case) -> PlanVersion | None:
+    return case.plan_versions.filter(status__in=[PlanStatus.DRAFT, PlanStatus.PENDING]).first()
+
+
+def protocol_progress(case: Case) -> tuple[list, set[int], object]:
+    """(the protocol's steps, the ids of those done, the next step or None)."""
+    if case.protocol_id is None:
+        return [], set(), None
+    steps = list(case.protocol.steps.all())
+    done = set(StepDone.objects.filter(case=case).values_list("step_id", flat=True))
+    return steps, done, next((step for step in steps if step.pk not in done), None)
+
+
+def next_protocol_step(case: Case):
+    return protocol_progress(case)[2]
+
+
+def upcoming_appointments(case: Case) -> QuerySet[Appointment]:
+    return case.appointments.filter(status=AppointmentStatus.PLANNED).order_by("planned_at")
+
+
+@dataclass
+class TimelineEntry:
+    at: datetime
+    kind: str
+    title: str
+    detail: str
+    by: str
+    warnings: list
+
+
+def case_timeline(case: Case) -> list[TimelineEntry]:
+    """Everything that happened in the case, newest first: one query per kind of record, whatever the length."""
+    entries: list[TimelineEntry] = []
+    for change in case.stage_changes.select_related("by"):
+        title = f"{change.get_from_stage_display() or '—'} → {change.get_to_stage_display()}"
+        entries.append(TimelineEntry(change.at, "stage", title, change.reason, change.by.display_name, []))
+    for contact in case.contacts.select_related("recorded_by"):
+        detail = "；".join(filter(None, [contact.process_note, contact.outcome, contact.next_step]))
+        title = _("%(mode)s · met %(met)s · %(minutes)s minutes") % {
+            "mode": contact.get_mode_display(), "met": contact.get_met_display(), "minutes": contact.minutes}
+        entries.append(TimelineEntry(contact.started_at, "contact", title, detail, contact.recorded_by.display_name,
+                                     contact.warnings))
+    for approval in case.approvals.select_related("requested_by", "decided_by"):
+        entries.append(TimelineEntry(approval.requested_at, "approval",
+                                     _("Approval requested: %(kind)s") % {"kind": approval.get_kind_display()},
+                                     approval.request_note, approval.requested_by.display_name, []))
+        if approval.decided_at:
+            entries.append(TimelineEntry(approval.decided_at, "approval",
+                                         f"{approval.get_kind_display()} · {approval.get_status_display()}",
+                                         approval.decision_note, approval.decided_by.display_name, []))
+    for plan in case.plan_versions.select_related("created_by"):
+        title = _("Service plan v%(n)s · %(status)s") % {"n": plan.number, "status": plan.get_status_display()}
+        entries.append(TimelineEntry(plan.created_at, "plan", title,
+                                     plan.change_summary, plan.created_by.display_name, []))
+    for step in case.steps_done.select_related("step", "by"):
+        entries.append(TimelineEntry(step.at, "step", str(step.step), step.note, step.by.display_name, []))
+    for decision in case.family_focus_decisions.select_related("by"):
+        title = _("Early work shifted to the family") if decision.accepted else _("Keep trying to meet the person")
+        entries.append(TimelineEntry(decision.at, "family_focus", title,
+                                     decision.note, decision.by.display_name, []))
+    for transfer in case.transfers.select_related("requested_by", "to_owner"):
+        entries.append(TimelineEntry(transfer.requested_at, "transfer",
+                                     _("Transfer to %(worker)s · %(status)s") % {
+                                         "worker": transfer.to_owner.display_name,
+                                         "status": transfer.get_status_display()},
+                                     transfer.reason, transfer.requested_by.display_name, []))
+    for assessment in case.assessments.select_related("by"):
+        entries.append(TimelineEntry(assessment.at, "assessment", _("Assessment"), assessment.main_problems,
+                                     assessment.by.display_name, []))
+    for opinion in case.supervisor_opinions.select_related("by"):
+        entries.append(TimelineEntry(opinion.at, "opinion", _("Supervisor's opinion"), opinion.opinion,
+                                     opinion.by.display_name, []))
+    return sorted(entries, key=lambda e: e.at, reverse=True)
+
+
+def contacts_of(case: Case) -> QuerySet[Contact]:
+    return case.contacts.select_related("recorded_by", "accompanied_by")
+
+
+def has_consent(*, person, kind: str) -> bool:
+    """True when the latest decision of this kind is a consent not withdrawn (referrals and conferences check it)."""
+    latest = person.consents.filter(kind=kind).order_by("-on", "-id").first()
+    return bool(latest and latest.given and latest.withdrawn_on is None)
