@@ -16,7 +16,8 @@ from tongxing.permissions import ConflictError, require
 from . import selectors
 from .models import (
     Agreement, Appointment, AppointmentStatus, Approval, ApprovalKind, ApprovalStatus, Assessment, Case, Consent,
-    Contact, FamilyFocusDecision, Goal, GoalStatus, Met, Mode, PlanReview, PlanStatus, PlanVersion, Protocol, Stage, StageChange,
+    Contact, FamilyFocusDecision, Goal, GoalStatus, Met, Mode, PlanReview, PlanStatus, PlanVersion, PracticeRule,
+    Protocol, Stage, StageChange,
     StepDone, StepEvent, SupervisorOpinion, Task, Transfer, TransferStatus,
 )
 from .transitions import APPROVAL_TARGET, TRANSITIONS, WAITING_STAGE
@@ -248,6 +249,9 @@ def _after_contact(*, case: Case, contact: Contact, actor, next_appointment: dic
     if fulfilled:
         fulfilled.status, fulfilled.contact = AppointmentStatus.DONE, contact
         fulfilled.save(update_fields=["status", "contact"])
+        if contact.planned_start is None:  # planned against actual, for the length rules and the supervisor
+            contact.planned_start, contact.planned_minutes = fulfilled.planned_at, fulfilled.planned_minutes
+            contact.save(update_fields=["planned_start", "planned_minutes"])
     if contact.met == Met.PERSON and selectors.interviews_so_far(case) == 1:
         _complete_steps(case, StepEvent.FIRST_INTERVIEW, actor)
     home_visits = case.contacts.filter(mode=Mode.HOME_VISIT).count()
@@ -533,3 +537,20 @@ def consent_withdraw(*, actor, consent: Consent, on: dt.date, note: str = "") ->
     audit_record(actor=actor, action=f"consent.{consent.kind}.withdrawn", target=consent, person=consent.person)
     return consent
 
+
+
+@transaction.atomic
+def practice_rule_set(*, actor, district, key: str, value: int, source: str) -> PracticeRule:
+    """A district's own value for a practice rule (an administrator of that district); the source is required."""
+    if not actor.policy.manages_orgs or not (actor.area_path and district.path.startswith(actor.area_path)):
+        raise PermissionDenied(_("Only an administrator of this district sets its practice rules."))
+    default = PracticeRule.objects.filter(key=key, area__isnull=True).first()
+    if default is None:
+        raise ValidationError({"key": [_("No such practice rule.")]})
+    if value < 0 or not source.strip():
+        raise ValidationError({"value": [_("Give a value of zero or more and the document that sets it.")]})
+    rule, _created = PracticeRule.objects.update_or_create(key=key, area=district, defaults={
+        "value": value, "unit": default.unit, "description": default.description, "source": source.strip()})
+    audit_record(actor=actor, action="practice_rule.set", target=rule, changes={"key": key, "value": value,
+                                                                                 "district": district.pk})
+    return rule

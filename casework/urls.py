@@ -6,6 +6,7 @@ app_name = "casework"
 urlpatterns = [
     path("", views.case_list, name="list"),
     path("approvals/", views.approval_queue, name="approvals"),
+    path("practice-rules/", views.practice_rules, name="practice_rules"),
     path("approvals/<int:pk>/", views.approval_decide, name="approval_decide"),
     path("transfers/<int:pk>/decide/", views.transfer_decide, name="transfer_decide"),
     path("new/<int:person_pk>/", views.case_open, name="open"),

@@ -349,3 +349,34 @@ def consent_new(request, pk: int):
         else:
             return redirect(case)
     return _form_page(request, form, case, _("Record consent"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def practice_rules(request):
+    """The seed's practice rules and intake protocols as configured; administrators set their district's values."""
+    from orgs.models import AreaLevel
+    from orgs.selectors import areas_visible_to
+
+    from .models import PracticeRule, Protocol
+
+    districts = list(areas_visible_to(user=request.user, level=AreaLevel.DISTRICT))
+    error = None
+    if request.method == "POST":
+        district = next((d for d in districts if str(d.pk) == request.POST.get("district")), None)
+        try:
+            if district is None:
+                raise ValidationError(_("Choose a district."))
+            services.practice_rule_set(actor=request.user, district=district, key=request.POST.get("key", ""),
+                                       value=int(request.POST.get("value") or -1),
+                                       source=request.POST.get("source", ""))
+        except (ValidationError, ValueError) as exc:
+            error = "；".join(exc.messages) if isinstance(exc, ValidationError) else _("Give a whole number.")
+        else:
+            return redirect("casework:practice_rules")
+    rules = PracticeRule.objects.filter(area__isnull=True).order_by("key")
+    overrides = PracticeRule.objects.filter(area__in=districts).select_related("area").order_by("area__name", "key")
+    return render(request, "casework/practice_rules.html", {
+        "rules": rules, "overrides": overrides, "districts": districts, "error": error,
+        "can_set": request.user.policy.manages_orgs,
+        "protocols": Protocol.objects.prefetch_related("steps")})

@@ -10,6 +10,7 @@ NAVIGATION = [
     (_("People"), "people:list", None),
     (_("Organisations"), "orgs:list", None),
     (_("Staff"), "accounts:staff", {Role.ADMINISTRATOR, Role.BUREAU_LEADER, Role.SUPERVISOR, Role.JUDICIAL_OFFICER}),
+    (_("Practice rules"), "casework:practice_rules", {Role.ADMINISTRATOR, Role.SUPERVISOR, Role.BUREAU_LEADER}),
     (_("Audit trail"), "audit:list", {Role.ADMINISTRATOR}),
 ]
 

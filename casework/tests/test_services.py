@@ -310,3 +310,45 @@ def test_a_contact_ending_before_it_started_is_refused_and_nothing_is_saved(staf
     with pytest.raises(ValidationError) as exc:
         services.contact_record(actor=staff("sh_social2"), case=case_b, data=data)
     assert "ended_at" in exc.value.message_dict and not case_b.contacts.exists()
+
+
+def test_review_continue_close_and_reopen(staff, case_b):
+    worker, supervisor = staff("sh_social2"), staff("sh_supervisor")
+    case = open_to_intervention(case_b, worker, supervisor)
+    services.case_act(actor=worker, case=case, action="start_review")
+    with pytest.raises(ValidationError):
+        services.case_act(actor=worker, case=case, action="continue_intervention")  # needs a reason
+    services.case_act(actor=worker, case=case, action="continue_intervention", reason="就业尚未稳定")
+    services.case_act(actor=worker, case=case, action="start_review")
+    services.case_act(actor=worker, case=case, action="request_closing", reason="目标达成")
+    case.refresh_from_db()
+    assert case.stage == Stage.REVIEW  # waits for the supervisor
+    services.approval_decide(actor=supervisor, approval=case.approvals.get(kind="closing"), approve=True)
+    case.refresh_from_db()
+    assert case.stage == Stage.CLOSED and case.closed_at
+    with pytest.raises(ValidationError):
+        services.contact_record(actor=worker, case=case, data=contact_data())
+    services.case_act(actor=worker, case=case, action="reopen", reason="再次犯错，需要跟进")
+    case.refresh_from_db()
+    assert case.stage == Stage.ASSESSMENT and case.closed_at is None
+
+
+def test_an_administrator_sets_the_districts_stopping_threshold(staff, case_b):
+    worker = staff("sh_social2")
+    district = case_b.person.area.district()
+    with pytest.raises(PermissionDenied):
+        services.practice_rule_set(actor=staff("bj_admin"), district=district, key="contacts_before_stopping",
+                                   value=1, source="x")
+    services.practice_rule_set(actor=staff("sh_admin"), district=district, key="contacts_before_stopping", value=1,
+                               source="徐汇区司法局2026年通知")
+    services.contact_record(actor=worker, case=case_b, data=contact_data())
+    services.case_act(actor=worker, case=case_b, action="request_stop", reason="拒绝一切联系")
+    assert case_b.approvals.filter(kind="stop", status="pending").exists()
+
+
+def test_an_appointment_fulfilled_gives_the_contact_its_planned_start(staff, case_b):
+    worker = staff("sh_social2")
+    appointment = services.appointment_book(actor=worker, case=case_b, planned_at=at(1, hour=9), mode="office")
+    contact = services.contact_record(actor=worker, case=case_b, data=contact_data(days_ago=1))
+    contact.refresh_from_db()
+    assert contact.planned_start == appointment.planned_at and contact.planned_minutes == 30

@@ -98,3 +98,16 @@ def test_the_case_page_query_count_does_not_grow_with_the_history(login, staff, 
     with CaptureQueriesContext(connection) as after:
         client.get(case_b.get_absolute_url())
     assert len(after) == len(before) <= 32, len(before)
+
+
+def test_an_administrator_sets_a_district_value_on_the_practice_rules_page(login):
+    from casework.models import PracticeRule
+    from orgs.models import Area
+
+    client = login("sh_admin")
+    page = client.get(reverse("casework:practice_rules"))
+    assert "初次面谈" in page.text and "社区矫正对象社工初期介入计划" in page.text
+    district = Area.objects.get(code="310104")
+    client.post(reverse("casework:practice_rules"), {"district": district.pk, "key": "first_interview_max_minutes",
+                                                      "value": "20", "source": "区局通知"})
+    assert PracticeRule.objects.get(key="first_interview_max_minutes", area=district).value == 20

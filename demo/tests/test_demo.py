@@ -40,3 +40,21 @@ def test_loading_twice_changes_nothing(db):
     before = Person.objects.count()
     call_command("demo_load", "--quiet")
     assert Person.objects.count() == before
+
+
+def test_every_district_has_cases_in_every_stage(db):
+    from casework.models import Case, Stage
+
+    for code in ("310104", "110101", "330102"):
+        stages = set(Case.objects.filter(person__area__path__contains=f"/{code}/").values_list("stage", flat=True))
+        assert stages == set(Stage.values), code
+
+
+def test_xiaoyus_case_follows_the_seed(xiaoyu):
+    case = xiaoyu.cases.get(population="correction")
+    assert case.protocol.code == "A" and case.stage == "intervention"
+    first = case.contacts.order_by("started_at").first()
+    assert first.mode == "office" and len(first.agenda_covered) == 5 and first.minutes <= 30
+    assert "无良朋辈" in case.assessments.get().main_problems
+    goals = list(case.plan_versions.get(status="approved").goals.values_list("text", flat=True))
+    assert any("沟通" in g for g in goals) and any("朋辈" in g for g in goals)
