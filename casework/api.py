@@ -149,7 +149,7 @@ class TimelineOut(Schema):
 def timeline(request, case_id: int, reason: str = ""):
     case = _case(request, case_id)
     person_file_opened(actor=request.user, person=case.person, reason=reason)
-    return [vars(e) for e in selectors.case_timeline(case)]
+    return [vars(e) for e in selectors.case_timeline(case, full=request.user.policy.sees_offence)]
 
 
 class AppointmentIn(Schema):
@@ -226,9 +226,16 @@ def record_contact(request, case_id: int, payload: ContactIn):
     return Status(201, services.contact_record(actor=request.user, case=case, data=data))
 
 
+def _read(request, case_id: int, reason: str):
+    """A read of part of the file: audited, with the reason leaders and administrators must give."""
+    case = _case(request, case_id)
+    person_file_opened(actor=request.user, person=case.person, reason=reason)
+    return case
+
+
 @router.get("/{case_id}/appointments", response=list[AppointmentOut])
-def list_appointments(request, case_id: int):
-    return list(selectors.upcoming_appointments(_case(request, case_id)))
+def list_appointments(request, case_id: int, reason: str = ""):
+    return list(selectors.upcoming_appointments(_read(request, case_id, reason)))
 
 
 @router.post("/{case_id}/appointments", response={201: AppointmentOut},
@@ -310,12 +317,15 @@ class PlanOut(Schema):
     status: str
     change_summary: str
     review_on: dt.date | None
+    approved_by: str | None
+    approved_at: dt.datetime | None
     goals: list[GoalIO]
 
 
 def _plan_out(plan) -> dict:
     return {"id": plan.pk, "number": plan.number, "status": plan.status, "change_summary": plan.change_summary,
-            "review_on": plan.review_on,
+            "review_on": plan.review_on, "approved_by": plan.approved_by.display_name if plan.approved_by_id else None,
+            "approved_at": plan.approved_at,
             "goals": [{"text": g.text, "status": g.status,
                        "tasks": [{"text": t.text, "owner_id": t.owner_id, "owner_note": t.owner_note,
                                   "due_on": t.due_on, "status": t.status} for t in g.tasks.all()]}
@@ -323,8 +333,9 @@ def _plan_out(plan) -> dict:
 
 
 @router.get("/{case_id}/plan/versions", response=list[PlanOut], summary="Every version of the service plan")
-def plan_versions(request, case_id: int):
-    return [_plan_out(p) for p in _case(request, case_id).plan_versions.order_by("-number")]
+def plan_versions(request, case_id: int, reason: str = ""):
+    case = _read(request, case_id, reason)
+    return [_plan_out(p) for p in case.plan_versions.select_related("approved_by").order_by("-number")]
 
 
 @router.put("/{case_id}/plan", response=PlanOut, summary="Write the draft of the next plan version")
@@ -454,11 +465,109 @@ class ConsentOut(ConsentIn):
 
 
 @router.get("/{case_id}/consents", response=list[ConsentOut])
-def list_consents(request, case_id: int):
-    return list(_case(request, case_id).person.consents.all())
+def list_consents(request, case_id: int, reason: str = ""):
+    return list(_read(request, case_id, reason).person.consents.all())
+
 
 
 @router.post("/{case_id}/consents", response={201: ConsentOut})
 def record_consent(request, case_id: int, payload: ConsentIn):
     case = _case(request, case_id)
     return Status(201, services.consent_record(actor=request.user, person=case.person, case=case, **payload.dict()))
+
+class WithdrawIn(Schema):
+    on: dt.date
+    note: str = ""
+
+
+@router.post("/{case_id}/consents/{consent_id}/withdraw", response=ConsentOut)
+def withdraw_consent(request, case_id: int, consent_id: int, payload: WithdrawIn):
+    case = _case(request, case_id)
+    consent = get_object_or_404(case.person.consents, pk=consent_id)
+    return services.consent_withdraw(actor=request.user, consent=consent, on=payload.on, note=payload.note)
+
+
+@router.post("/approvals/{approval_id}/withdraw", response=ApprovalOut)
+def withdraw_approval(request, approval_id: int):
+    visible = selectors.cases_visible_to(user=request.user).values("pk")
+    approval = get_object_or_404(Approval.objects.select_related("requested_by"), pk=approval_id, case__in=visible)
+    services.approval_withdraw(actor=request.user, approval=approval)
+    approval.refresh_from_db()
+    return _approval_out(approval)
+
+
+@router.get("/{case_id}/agreement", response=AgreementIn | None)
+def get_agreement(request, case_id: int, reason: str = ""):
+    from .models import Agreement
+
+    return Agreement.objects.filter(case=_read(request, case_id, reason)).first()
+
+
+class ReviewOut(ReviewIn):
+    id: int
+    plan_version: int
+    by: str
+
+
+@router.get("/{case_id}/plan/reviews", response=list[ReviewOut])
+def list_reviews(request, case_id: int, reason: str = ""):
+    from .models import PlanReview
+
+    case = _read(request, case_id, reason)
+    return [{"id": r.pk, "reviewed_on": r.reviewed_on, "note": r.note, "next_review_on": r.next_review_on,
+             "plan_version": r.plan.number, "by": r.by.display_name}
+            for r in PlanReview.objects.filter(plan__case=case).select_related("plan", "by").order_by("-reviewed_on")]
+
+
+class TransferOut(Schema):
+    id: int
+    case_id: int
+    to_owner: str
+    from_owner: str
+    reason: str
+    status: str
+
+
+@router.get("/transfers/waiting", response=list[TransferOut], summary="Transfers waiting for the caller's decision")
+def transfers_waiting(request):
+    waiting = Transfer.objects.filter(status="pending", case__in=selectors.cases_visible_to(user=request.user)
+                                      .values("pk")).select_related("to_owner", "from_owner", "to_organisation")
+    mine = [t for t in waiting if t.to_owner_id == request.user.pk
+            or (t.to_organisation_id == request.user.organisation_id and request.user.role == "supervisor")]
+    return [{"id": t.pk, "case_id": t.case_id, "to_owner": t.to_owner.display_name,
+             "from_owner": t.from_owner.display_name, "reason": t.reason, "status": t.status} for t in mine]
+
+
+class PracticeRuleOut(Schema):
+    key: str
+    district_id: int | None
+    value: int
+    unit: str
+    description: str
+    source: str
+
+
+@router.get("/config/practice-rules", response=list[PracticeRuleOut], summary="Practice rules with their sources")
+def practice_rules(request):
+    from .models import PracticeRule
+
+    return [{"key": r.key, "district_id": r.area_id, "value": r.value, "unit": r.unit, "description": r.description,
+             "source": r.source} for r in PracticeRule.objects.order_by("key", "area_id")]
+
+
+class ProtocolOut(Schema):
+    code: str
+    name: str
+    first_meeting_place: str
+    source: str
+    steps: list[StepOut]
+
+
+@router.get("/config/protocols", response=list[ProtocolOut], summary="The intake protocols and their steps")
+def protocols(request):
+    from .models import Protocol
+
+    return [{"code": p.code, "name": p.name, "first_meeting_place": p.first_meeting_place, "source": p.source,
+             "steps": [{"id": st.pk, "order": st.order, "title": st.title, "completed_by": st.completed_by,
+                        "agenda": st.agenda, "done": False} for st in p.steps.all()]}
+            for p in Protocol.objects.prefetch_related("steps")]

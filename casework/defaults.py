@@ -55,7 +55,7 @@ PROTOCOLS = {
             ("了解服务对象目前所面对的主要问题或心理困惑", "manual", [], False, ""),
             ("分析评估，寻找资源，制定初步帮教计划", "assessment", [], False, ""),
             ("二次家访，进一步了解其情况", "second_home_visit", [], False, "第二次面谈45—60分钟。"),
-            ("征求督导意见，向机构申请开案", "opening_requested", [], False, ""),
+            ("征求督导意见，向机构申请开案", "supervisor_opinion", [], False, "督导意见记录后即可申请开案。"),
             ("个案申请获得通过", "opening_approved", [], False, ""),
             ("与其签订协议，制定服务计划，社工正式介入", "agreement_and_plan", [], False, ""),
         ],

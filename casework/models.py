@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -118,7 +119,8 @@ class Case(models.Model):
     stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices, default=Stage.INTAKE)
     stage_since = models.DateTimeField(_("in this stage since"))
     # Agreed with the person (seed 篇二 备注5): how often and where they meet; drives the next appointment.
-    meeting_every_days = models.PositiveSmallIntegerField(_("meet every (days)"), null=True, blank=True)
+    meeting_every_days = models.PositiveSmallIntegerField(_("meet every (days)"), null=True, blank=True,
+                                                          validators=[MinValueValidator(1), MaxValueValidator(180)])
     meeting_mode = models.CharField(_("usual meeting"), max_length=16, choices=Mode.choices, blank=True)
     meeting_place = models.CharField(_("usual place"), max_length=120, blank=True)
     # Seed 篇二 备注3: early work shifted to the family after repeated visits without meeting the person.
@@ -344,6 +346,7 @@ class PlanStatus(models.TextChoices):
     DRAFT = "draft", _("draft")
     PENDING = "pending", _("waiting for approval")
     APPROVED = "approved", _("approved")
+    REJECTED = "rejected", _("rejected")
     SUPERSEDED = "superseded", _("superseded")
 
 

@@ -11,17 +11,19 @@ def owns_case(user, case) -> bool:
 
 
 @rules.predicate
-def works_on_case(user, case) -> bool:
-    """The owner, their team, staff of the case's organisation who keep files, or a helper assigned to the person."""
+def on_case_team(user, case) -> bool:
+    """The owner, their team, or staff of the case's organisation who keep files."""
     if case is None:
         return False
-    if case.owner_id == user.pk:
+    if case.owner_id == user.pk or (user.team_id and case.owner.team_id == user.team_id):
         return True
-    if user.team_id and case.owner.team_id == user.team_id:
-        return True
-    if user.organisation_id == case.organisation_id and user.policy.edits_people:
-        return True
-    return case.person.assignments.filter(user=user).exists()
+    return user.organisation_id == case.organisation_id and user.policy.edits_people
+
+
+@rules.predicate
+def assigned_to_person(user, case) -> bool:
+    """A volunteer or other helper assigned to the person: records the contacts of their task (Hangzhou model)."""
+    return case is not None and case.person.assignments.filter(user=user).exists()
 
 
 @rules.predicate
@@ -39,5 +41,6 @@ def reaches_case_person(user, case) -> bool:
 rules.add_perm("casework.open_case", has_role & edits_people & can_reach_person)
 rules.add_perm("casework.view_case", has_role & reaches_case_person)
 rules.add_perm("casework.own_case", has_role & owns_case & reaches_case_person)
-rules.add_perm("casework.work_on_case", has_role & works_on_case & reaches_case_person)
+rules.add_perm("casework.work_on_case", has_role & (on_case_team | assigned_to_person) & reaches_case_person)
+rules.add_perm("casework.team_case", has_role & on_case_team & reaches_case_person)
 rules.add_perm("casework.approve", has_role & approves_for_case & reaches_case_person)

@@ -7,12 +7,15 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.roles import Scope
+from orgs.models import ServiceRule
 from orgs.selectors import service_rule_for
+from people.models import Assignment
 from people.selectors import people_visible_to
 
 from .models import (
-    Appointment, AppointmentStatus, Approval, ApprovalStatus, Case, Contact, FamilyFocusDecision, Met, Mode,
-    PlanStatus, PlanVersion, PracticeRule, StepDone,
+    Agreement, Appointment, AppointmentStatus, Approval, ApprovalStatus, Case, Contact, FamilyFocusDecision, Met, Mode,
+    PlanReview, PlanStatus, PlanVersion, PracticeRule, StepDone,
 )
 
 
@@ -25,10 +28,28 @@ def practice_rule(district, key: str) -> PracticeRule:
     return rows.get(district_id) or rows[None]
 
 
+def case_scope_filter(user) -> Q:
+    """Whose cases a user reaches: like the person scope, but by the case's own owner and organisation, so a worker
+    who owns one of a person's cases does not see the person's other cases."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active or not user.role:
+        return Q(pk__in=[])
+    reach = Q(Exists(Assignment.objects.filter(person=OuterRef("person_id"), user=user)))
+    scope = user.policy.person_scope
+    if scope == Scope.OWN_AND_TEAM:
+        reach |= Q(owner=user)
+        if user.team_id:
+            reach |= Q(owner__team_id=user.team_id)
+    if scope in (Scope.ORGANISATION, Scope.OFFICE_AREA) and user.organisation_id:
+        reach |= Q(organisation_id=user.organisation_id)
+    if scope in (Scope.OFFICE_AREA, Scope.AREA) and user.area_path:
+        reach |= Q(person__area__path__startswith=user.area_path)
+    return reach
+
+
 def cases_visible_to(*, user) -> QuerySet[Case]:
-    """A case is visible to whoever can see its person's file."""
+    """Cases within the user's case scope whose person's file the user may also open."""
     visible = people_visible_to(user=user, include_inactive=True).filter(pk=OuterRef("person_id"))
-    return Case.objects.filter(Exists(visible)).select_related(
+    return Case.objects.filter(case_scope_filter(user), Exists(visible)).select_related(
         "person__area__parent__parent__parent", "owner", "organisation", "protocol")
 
 
@@ -36,24 +57,45 @@ def case_district(case: Case):
     return case.person.area.district()
 
 
+def approver_role_for(case: Case) -> str:
+    rule = service_rule_for(district=case_district(case), population=case.population)
+    return rule.approver_role if rule else "supervisor"
+
+
+def approvers_in(*, organisation, role: str) -> QuerySet[User]:
+    """Holders of the approving role in the organisation, or else in the nearest organisation above it (a 司法所
+    without its own supervisor is approved for by its bureau)."""
+    org = organisation
+    while org is not None:
+        users = User.objects.filter(organisation_id=org.pk, role=role, is_active=True)
+        if users.exists():
+            return users
+        org = org.parent
+    return User.objects.none()
+
+
 def approvers_for(case: Case) -> QuerySet[User]:
     """Who may approve for this case: the approving role of the district's model, in the case's organisation."""
-    rule = service_rule_for(district=case_district(case), population=case.population)
-    role = rule.approver_role if rule else "supervisor"
-    return User.objects.filter(organisation_id=case.organisation_id, role=role, is_active=True)
+    return approvers_in(organisation=case.organisation, role=approver_role_for(case))
 
 
 def approvals_waiting_for(*, user) -> QuerySet[Approval]:
     """The approval queue: pending requests this user may decide (never their own)."""
-    cases = cases_visible_to(user=user).filter(organisation_id=user.organisation_id)
+    if user.role not in set(ServiceRule.objects.values_list("approver_role", flat=True)):
+        return Approval.objects.none()
+    cases = cases_visible_to(user=user)
     return (Approval.objects.filter(status=ApprovalStatus.PENDING, case__in=cases.values("pk"))
             .exclude(requested_by=user).select_related("case__person", "case__owner", "requested_by", "plan")
             .order_by("requested_at"))
 
 
+IN_PERSON = (Mode.OFFICE, Mode.COMMITTEE, Mode.HOME_VISIT)
+
+
 def interviews_so_far(case: Case, before: datetime | None = None) -> int:
-    """Contacts in which the worker met the person: the first and second interviews have their own lengths."""
-    qs = case.contacts.filter(met=Met.PERSON)
+    """Meetings with the person face to face (a phone call is not an interview): the first and second interviews
+    have their own lengths."""
+    qs = case.contacts.filter(met=Met.PERSON, mode__in=IN_PERSON)
     return qs.filter(started_at__lt=before).count() if before else qs.count()
 
 
@@ -137,8 +179,10 @@ class TimelineEntry:
     warnings: list
 
 
-def case_timeline(case: Case) -> list[TimelineEntry]:
-    """Everything that happened in the case, newest first: one query per kind of record, whatever the length."""
+def case_timeline(case: Case, *, full: bool = True) -> list[TimelineEntry]:
+    """Everything that happened in the case, newest first: one query per kind of record, whatever the length.
+
+    `full=False` (roles that see no offence details) leaves out the assessment and the supervisor's opinion."""
     entries: list[TimelineEntry] = []
     for change in case.stage_changes.select_related("by"):
         title = f"{change.get_from_stage_display() or '—'} → {change.get_to_stage_display()}"
@@ -167,12 +211,29 @@ def case_timeline(case: Case) -> list[TimelineEntry]:
         title = _("Early work shifted to the family") if decision.accepted else _("Keep trying to meet the person")
         entries.append(TimelineEntry(decision.at, "family_focus", title,
                                      decision.note, decision.by.display_name, []))
-    for transfer in case.transfers.select_related("requested_by", "to_owner"):
+    for transfer in case.transfers.select_related("requested_by", "to_owner", "decided_by"):
         entries.append(TimelineEntry(transfer.requested_at, "transfer",
-                                     _("Transfer to %(worker)s · %(status)s") % {
-                                         "worker": transfer.to_owner.display_name,
-                                         "status": transfer.get_status_display()},
+                                     _("Transfer to %(worker)s requested") % {"worker": transfer.to_owner.display_name},
                                      transfer.reason, transfer.requested_by.display_name, []))
+        if transfer.decided_at:
+            entries.append(TimelineEntry(transfer.decided_at, "transfer",
+                                         _("Transfer %(status)s") % {"status": transfer.get_status_display()},
+                                         transfer.decision_note, transfer.decided_by.display_name, []))
+    agreement = Agreement.objects.filter(case=case).select_related("recorded_by").first()
+    if agreement:
+        entries.append(TimelineEntry(agreement.recorded_at, "agreement",
+                                     _("Service agreement signed on %(d)s") % {"d": agreement.signed_on},
+                                     agreement.terms, agreement.recorded_by.display_name, []))
+    for review in PlanReview.objects.filter(plan__case=case).select_related("by", "plan"):
+        entries.append(TimelineEntry(review.at, "plan", _("Plan v%(n)s reviewed") % {"n": review.plan.number},
+                                     review.note, review.by.display_name, []))
+    for consent in case.consents.select_related("recorded_by"):
+        entries.append(TimelineEntry(consent.recorded_at, "consent", f"{consent.get_kind_display()} · "
+                                     f"{_('given') if consent.given else _('refused')}"
+                                     f"{' · ' + _('withdrawn') if consent.withdrawn_on else ''}",
+                                     consent.given_by, consent.recorded_by.display_name, []))
+    if not full:
+        return sorted(entries, key=lambda e: e.at, reverse=True)
     for assessment in case.assessments.select_related("by"):
         entries.append(TimelineEntry(assessment.at, "assessment", _("Assessment"), assessment.main_problems,
                                      assessment.by.display_name, []))

@@ -22,6 +22,8 @@ from .models import (
 )
 from .transitions import APPROVAL_TARGET, TRANSITIONS, WAITING_STAGE
 
+STAGE_APPROVALS = (ApprovalKind.OPENING, ApprovalKind.CLOSING, ApprovalKind.STOP)
+
 
 def _locked(case: Case) -> Case:
     """Re-read the case under a row lock, so two stage changes cannot interleave."""
@@ -49,6 +51,15 @@ def _complete_steps(case: Case, event: str, actor, note: str = "") -> None:
     for step in case.protocol.steps.filter(completed_by=event):
         if step.pk not in done:
             StepDone.objects.create(case=case, step=step, by=actor, note=note)
+
+
+def _collect(instance, errors: dict, exclude: list[str]) -> None:
+    """Add a row's own field checks (choices, lengths) to the errors of a multi-row write."""
+    try:
+        instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            errors.setdefault(field, []).extend(messages)
 
 
 def _check_version(case: Case, expected_version: int | None) -> None:
@@ -104,6 +115,13 @@ def case_act(*, actor, case: Case, action: str, reason: str = "", expected_versi
         raise ValidationError({"reason": [_("Give a reason.")]})
     if action == "request_opening" and not case.assessments.exists():
         raise ValidationError(_("Record the assessment before applying to open the case."))
+    if (action == "request_opening" and case.protocol_id
+            and case.protocol.steps.filter(completed_by=StepEvent.SUPERVISOR_OPINION).exists()
+            and not case.supervisor_opinions.exists()):
+        raise ValidationError(_("This protocol asks for the supervisor's opinion before the opening is applied for."))
+    if action == "reopen" and Case.objects.filter(person=case.person, population=case.population).exclude(
+            pk=case.pk).exclude(stage__in=[Stage.CLOSED, Stage.STOPPED]).exists():
+        raise ValidationError(_("There is already an active case for this population."))
     if action == "start_intervention":
         if not Agreement.objects.filter(case=case).exists() or selectors.current_plan(case) is None:
             raise ValidationError(_("The intervention starts once the agreement is signed and the plan approved."))
@@ -113,6 +131,8 @@ def case_act(*, actor, case: Case, action: str, reason: str = "", expected_versi
             raise ValidationError(_("Stopping is proposed after at least %(n)s contacts (%(source)s).")
                                   % {"n": rule.value, "source": rule.source})
     if transition.approval:
+        if case.approvals.filter(kind__in=STAGE_APPROVALS, status=ApprovalStatus.PENDING).exists():
+            raise ValidationError(_("Another request about this case's stage is waiting; decide or withdraw it first."))
         _request_approval(case=case, kind=transition.approval, actor=actor, note=reason)
         if transition.approval in WAITING_STAGE:
             _set_stage(case, to=WAITING_STAGE[transition.approval], action=action, actor=actor, reason=reason)
@@ -155,6 +175,11 @@ def approval_decide(*, actor, approval: Approval, approve: bool, note: str = "")
     audit_record(actor=actor, action=f"approval.{approval.status}.{approval.kind}", target=approval,
                  person=case.person, reason=note)
     kind = approval.kind
+    if approve and kind in STAGE_APPROVALS:
+        transition = next(t for t in TRANSITIONS.values() if t.approval == kind)
+        if case.stage not in transition.sources and case.stage != WAITING_STAGE.get(kind):
+            raise ValidationError(_("The case has moved to “%(stage)s” since this was asked; the request no longer "
+                                    "applies.") % {"stage": case.get_stage_display()})
     if kind == ApprovalKind.PLAN:
         _decide_plan(case=case, plan=approval.plan, approve=approve, actor=actor)
     elif approve:
@@ -169,9 +194,13 @@ def approval_decide(*, actor, approval: Approval, approve: bool, note: str = "")
 
 @transaction.atomic
 def approval_withdraw(*, actor, approval: Approval) -> Approval:
-    if approval.requested_by_id != actor.pk or approval.status != ApprovalStatus.PENDING:
-        raise PermissionDenied(_("Only the requester withdraws a waiting request."))
+    """The requester (or the case's current worker, after a transfer) withdraws a request still waiting."""
+    approval = Approval.objects.select_for_update(of=("self",)).select_related("case").get(pk=approval.pk)
     case = _locked(approval.case)
+    if actor.pk not in (approval.requested_by_id, case.owner_id):
+        raise PermissionDenied(_("Only the requester or the case worker withdraws a request."))
+    if approval.status != ApprovalStatus.PENDING:
+        raise ValidationError(_("This request was already decided."))
     approval.status = ApprovalStatus.WITHDRAWN
     approval.save(update_fields=["status"])
     audit_record(actor=actor, action=f"approval.withdrawn.{approval.kind}", target=approval, person=case.person)
@@ -222,7 +251,7 @@ def contact_record(*, actor, case: Case, data: dict) -> Contact:
 
 
 def _interview_length_warnings(case: Case, contact: Contact) -> list[str]:
-    if contact.met != Met.PERSON:
+    if contact.met != Met.PERSON or contact.mode not in selectors.IN_PERSON:
         return []
     number = selectors.interviews_so_far(case, before=contact.started_at) + 1
     district = selectors.case_district(case)
@@ -252,7 +281,7 @@ def _after_contact(*, case: Case, contact: Contact, actor, next_appointment: dic
         if contact.planned_start is None:  # planned against actual, for the length rules and the supervisor
             contact.planned_start, contact.planned_minutes = fulfilled.planned_at, fulfilled.planned_minutes
             contact.save(update_fields=["planned_start", "planned_minutes"])
-    if contact.met == Met.PERSON and selectors.interviews_so_far(case) == 1:
+    if contact.met == Met.PERSON and contact.mode in selectors.IN_PERSON and selectors.interviews_so_far(case) == 1:
         _complete_steps(case, StepEvent.FIRST_INTERVIEW, actor)
     home_visits = case.contacts.filter(mode=Mode.HOME_VISIT).count()
     if contact.mode == Mode.HOME_VISIT and home_visits >= 1:
@@ -263,8 +292,9 @@ def _after_contact(*, case: Case, contact: Contact, actor, next_appointment: dic
         appointment_book(actor=actor, case=case, **next_appointment)
     elif case.meeting_every_days and not selectors.upcoming_appointments(case).exists():
         # The agreed frequency becomes the next scheduled contact (seed 篇二 备注5).
+        # From the later of the contact and now: a contact entered late does not book a meeting in the past.
         appointment_book(actor=actor, case=case,
-                         planned_at=contact.started_at + dt.timedelta(days=case.meeting_every_days),
+                         planned_at=max(contact.started_at, timezone.now()) + dt.timedelta(days=case.meeting_every_days),
                          mode=case.meeting_mode or contact.mode, place=case.meeting_place or contact.place)
 
 
@@ -288,6 +318,8 @@ def family_focus_decide(*, actor, case: Case, accept: bool, note: str = "") -> F
     """Record the worker's answer to the proposal to shift early work to the family."""
     case = _locked(case)  # decide on the current state, not the caller's copy
     require(actor, "casework.own_case", case)
+    if selectors.family_focus_proposal(case) is None:
+        raise ValidationError(_("Nothing to decide: the system has not proposed family-focused work for this case."))
     visits = selectors.home_visits_without_meeting(case)
     decision = FamilyFocusDecision.objects.create(case=case, accepted=accept, note=note.strip(),
                                                   visits_without_meeting=visits, by=actor)
@@ -314,7 +346,7 @@ def meeting_arrangement_set(*, actor, case: Case, every_days: int | None, mode: 
 
 @transaction.atomic
 def step_mark_done(*, actor, case: Case, step, note: str = "") -> StepDone:
-    require(actor, "casework.work_on_case", case)
+    require(actor, "casework.team_case", case)
     if step.protocol_id != case.protocol_id:
         raise ValidationError(_("That step belongs to another protocol."))
     if step.completed_by != StepEvent.MANUAL:
@@ -368,7 +400,15 @@ def agreement_sign(*, actor, case: Case, signed_on: dt.date, terms: str) -> Agre
     return agreement
 
 
-def _plan_summary(previous: PlanVersion | None, goals: list[dict]) -> str:
+def _task_key(task) -> tuple:
+    if isinstance(task, dict):
+        owner = task.get("owner")
+        return (task["text"].strip(), owner.pk if owner else None, (task.get("owner_note") or "").strip(),
+                task.get("due_on"), task.get("status") or GoalStatus.OPEN)
+    return (task.text, task.owner_id, task.owner_note, task.due_on, task.status)
+
+
+def _plan_summary(previous: PlanVersion | None, goals: list[dict], review_on) -> str:
     """What changed since the approved version, in words a supervisor reads quickly."""
     if previous is None:
         return _("First plan: %(n)s goals.") % {"n": len(goals)}
@@ -377,13 +417,19 @@ def _plan_summary(previous: PlanVersion | None, goals: list[dict]) -> str:
     parts = [_("Added goal: %(g)s") % {"g": t} for t in after if t not in before]
     parts += [_("Removed goal: %(g)s") % {"g": t} for t in before if t not in after]
     for text, goal in after.items():
-        if text in before:
-            old_tasks = {t.text for t in before[text].tasks.all()}
-            new_tasks = {t["text"] for t in goal.get("tasks", [])}
-            parts += [_("Added task: %(t)s") % {"t": t} for t in sorted(new_tasks - old_tasks)]
-            parts += [_("Removed task: %(t)s") % {"t": t} for t in sorted(old_tasks - new_tasks)]
-            if goal.get("status", "open") != before[text].status:
-                parts.append(_("Goal “%(g)s” is now %(s)s") % {"g": text, "s": GoalStatus(goal.get("status")).label})
+        if text not in before:
+            continue
+        old = {_task_key(t) for t in before[text].tasks.all()}
+        new = {_task_key(t) for t in goal.get("tasks", [])}
+        old_texts, new_texts = {k[0] for k in old}, {k[0] for k in new}
+        parts += [_("Added task: %(t)s") % {"t": t} for t in sorted(new_texts - old_texts)]
+        parts += [_("Removed task: %(t)s") % {"t": t} for t in sorted(old_texts - new_texts)]
+        changed = {k[0] for k in new ^ old} & old_texts & new_texts
+        parts += [_("Changed task: %(t)s") % {"t": t} for t in sorted(changed)]
+        if goal.get("status", GoalStatus.OPEN) != before[text].status:
+            parts.append(_("Goal “%(g)s” is now %(s)s") % {"g": text, "s": GoalStatus(goal["status"]).label})
+    if review_on != previous.review_on:
+        parts.append(_("Next review: %(d)s") % {"d": review_on or "—"})
     return "；".join(parts) or _("No change to goals or tasks.")
 
 
@@ -396,28 +442,43 @@ def plan_draft_save(*, actor, case: Case, goals: list[dict], review_on: dt.date 
     require(actor, "casework.own_case", case)
     if not case.is_active:
         raise ValidationError(_("The case is closed."))
-    goals = [g for g in goals if (g.get("text") or "").strip()]
+    goals = [{**g, "text": g["text"].strip()} for g in goals if (g.get("text") or "").strip()]
     if not goals:
         raise ValidationError({"goals": [_("A plan has at least one goal.")]})
+    if len({g["text"] for g in goals}) != len(goals):
+        raise ValidationError({"goals": [_("Two goals have the same text.")]})
+    errors: dict[str, list[str]] = {}
+    rows = []
+    for order, goal in enumerate(goals, start=1):
+        g = Goal(order=order, text=goal["text"], status=goal.get("status") or GoalStatus.OPEN)
+        _collect(g, errors, exclude=["plan"])
+        tasks = [Task(text=task["text"].strip(), owner=task.get("owner"),
+                      owner_note=(task.get("owner_note") or "").strip(), due_on=task.get("due_on"),
+                      status=task.get("status") or GoalStatus.OPEN)
+                 for task in goal.get("tasks", []) if (task.get("text") or "").strip()]
+        for t in tasks:
+            _collect(t, errors, exclude=["goal", "owner"])
+        rows.append((g, tasks))
+    if errors:
+        raise ValidationError(errors)
     draft = selectors.draft_plan(case)
     if draft and draft.status == PlanStatus.PENDING:
         raise ValidationError(_("This plan is waiting for approval; withdraw the request to change it."))
     if draft is None:
-        last = case.plan_versions.order_by("-number").first()
+        last = case.plan_versions.order_by("-number").first()  # after a rejection too: a new number
         draft = PlanVersion.objects.create(case=case, number=(last.number + 1) if last else 1, created_by=actor)
     else:
         draft.goals.all().delete()
-    summary = _plan_summary(selectors.current_plan(case), goals)
+    summary = _plan_summary(selectors.current_plan(case), goals, review_on)
     draft.change_summary = f"{summary}{'；' + note.strip() if note.strip() else ''}"
     draft.review_on = review_on
     draft.save(update_fields=["change_summary", "review_on"])
-    for order, goal in enumerate(goals, start=1):
-        g = Goal.objects.create(plan=draft, order=order, text=goal["text"].strip(), status=goal.get("status", "open"))
-        for task in goal.get("tasks", []):
-            if (task.get("text") or "").strip():
-                Task.objects.create(goal=g, text=task["text"].strip(), owner=task.get("owner"),
-                                    owner_note=task.get("owner_note", ""), due_on=task.get("due_on"),
-                                    status=task.get("status", "open"))
+    for g, tasks in rows:
+        g.plan = draft
+        g.save()
+        for t in tasks:
+            t.goal = g
+        Task.objects.bulk_create(tasks)
     audit_record(actor=actor, action="plan.draft_saved", target=draft, person=case.person,
                  changes={"version": draft.number})
     return draft
@@ -440,7 +501,7 @@ def plan_submit(*, actor, case: Case, note: str = "") -> Approval:
 
 def _decide_plan(*, case: Case, plan: PlanVersion, approve: bool, actor) -> None:
     if not approve:
-        plan.status = PlanStatus.DRAFT
+        plan.status = PlanStatus.REJECTED  # kept as the supervisor saw it; the next draft is a new version
         plan.save(update_fields=["status"])
         return
     case.plan_versions.filter(status=PlanStatus.APPROVED).update(status=PlanStatus.SUPERSEDED)
@@ -496,12 +557,15 @@ def transfer_decide(*, actor, transfer: Transfer, accept: bool, note: str = "") 
     """The receiving worker, or a supervisor of the receiving organisation, accepts or declines."""
     transfer = Transfer.objects.select_for_update(of=("self",)).select_related("case", "to_owner").get(
         pk=transfer.pk)
-    receiving_supervisor = (actor.organisation_id == transfer.to_organisation_id and actor.role == "supervisor")
-    if actor.pk != transfer.to_owner_id and not receiving_supervisor:
+    case = _locked(transfer.case)
+    receiving_approvers = selectors.approvers_in(organisation=transfer.to_organisation,
+                                                 role=selectors.approver_role_for(case))
+    if actor.pk != transfer.to_owner_id and not receiving_approvers.filter(pk=actor.pk).exists():
         raise PermissionDenied(_("Only the receiving worker or their supervisor decides on a transfer."))
     if transfer.status != TransferStatus.PENDING:
         raise ValidationError(_("This transfer was already decided."))
-    case = _locked(transfer.case)
+    if accept and (not transfer.to_owner.is_active or transfer.to_owner.organisation_id != transfer.to_organisation_id):
+        raise ValidationError(_("The receiving worker has left or moved; ask for a new transfer."))
     transfer.status = TransferStatus.ACCEPTED if accept else TransferStatus.DECLINED
     transfer.decided_by, transfer.decided_at, transfer.decision_note = actor, timezone.now(), note.strip()
     transfer.save()

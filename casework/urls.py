@@ -9,6 +9,7 @@ urlpatterns = [
     path("practice-rules/", views.practice_rules, name="practice_rules"),
     path("approvals/<int:pk>/", views.approval_decide, name="approval_decide"),
     path("transfers/<int:pk>/decide/", views.transfer_decide, name="transfer_decide"),
+    path("approvals/<int:pk>/withdraw/", views.approval_withdraw, name="approval_withdraw"),
     path("new/<int:person_pk>/", views.case_open, name="open"),
     path("<int:pk>/", views.case_detail, name="detail"),
     path("<int:pk>/act/<str:action>/", views.case_act, name="act"),
@@ -24,4 +25,5 @@ urlpatterns = [
     path("<int:pk>/steps/<int:step_pk>/", views.step_done, name="step_done"),
     path("<int:pk>/transfer/", views.transfer_new, name="transfer"),
     path("<int:pk>/consent/", views.consent_new, name="consent"),
+    path("<int:pk>/consent/<int:consent_pk>/withdraw/", views.consent_withdraw, name="consent_withdraw"),
 ]

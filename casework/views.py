@@ -76,7 +76,8 @@ def case_detail(request, pk: int):
         "appointments": selectors.upcoming_appointments(case),
         "plan": selectors.current_plan(case), "draft": selectors.draft_plan(case),
         "agreement": Agreement.objects.filter(case=case).first(),
-        "timeline": selectors.case_timeline(case),
+        "timeline": selectors.case_timeline(case, full=user.policy.sees_offence),
+        "consents": case.person.consents.all(),
         "transfer": transfer,
         "next_length_hint": selectors.planned_minutes_for_next_interview(case)[1],
     }
@@ -113,9 +114,10 @@ def case_act(request, pk: int, action: str):
         raise PermissionDenied(_("Unknown action."))
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        version = request.POST.get("version", "")
         try:
             services.case_act(actor=request.user, case=case, action=action, reason=form.cleaned_data["reason"],
-                              expected_version=int(request.POST.get("version") or case.version))
+                              expected_version=int(version) if version.isdigit() else None)
         except (ValidationError, ConflictError) as exc:
             add_service_errors(form, exc if isinstance(exc, ValidationError) else ValidationError(str(exc)))
         else:
@@ -268,6 +270,8 @@ def _goal_rows(plan) -> list[dict]:
 @require_http_methods(["GET", "POST"])
 def plan_edit(request, pk: int):
     case = _case(request, pk)
+    if not request.user.has_perm("casework.own_case", case):
+        raise PermissionDenied(_("Only the case worker edits the plan."))
     source = selectors.draft_plan(case) or selectors.current_plan(case)
     formset = GoalFormSet(request.POST or None, initial=_goal_rows(source) if source else None, prefix="goals")
     meta = PlanMetaForm(request.POST or None, initial={"review_on": source.review_on if source else None})
@@ -299,6 +303,8 @@ def family_focus_decide(request, pk: int):
 def step_done(request, pk: int, step_pk: int):
     case = _case(request, pk)
     step = get_object_or_404(ProtocolStep, pk=step_pk, protocol_id=case.protocol_id)
+    if not request.user.has_perm("casework.team_case", case):
+        raise PermissionDenied(_("You do not work on this case."))
     form = StepDoneForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -331,9 +337,37 @@ def transfer_new(request, pk: int):
 @require_POST
 def transfer_decide(request, pk: int):
     transfer = get_object_or_404(Transfer, pk=pk)
-    services.transfer_decide(actor=request.user, transfer=transfer, accept=request.POST.get("accept") == "1",
-                             note=request.POST.get("note", ""))
+    try:
+        services.transfer_decide(actor=request.user, transfer=transfer, accept=request.POST.get("accept") == "1",
+                                 note=request.POST.get("note", ""))
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+        return redirect("casework:approvals")
     return redirect("casework:approvals" if request.POST.get("accept") != "1" else transfer.case)
+
+
+@login_required
+@require_POST
+def approval_withdraw(request, pk: int):
+    approval = get_object_or_404(Approval, pk=pk, case__in=selectors.cases_visible_to(user=request.user).values("pk"))
+    try:
+        services.approval_withdraw(actor=request.user, approval=approval)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    return redirect(approval.case)
+
+
+@login_required
+@require_POST
+def consent_withdraw(request, pk: int, consent_pk: int):
+    case = _case(request, pk)
+    consent = get_object_or_404(case.person.consents, pk=consent_pk)
+    try:
+        services.consent_withdraw(actor=request.user, consent=consent, on=dt.date.today(),
+                                  note=request.POST.get("note", ""))
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    return redirect(case)
 
 
 @login_required

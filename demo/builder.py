@@ -135,6 +135,7 @@ def _build_structure(d: District, fake: Faker) -> None:
         _user(d, "social", Role.SOCIAL_WORKER, office, team, fake)
         _user(d, "volunteer", Role.VOLUNTEER, office, None, fake)
         _user(d, "officer2", Role.JUDICIAL_OFFICER, d.orgs["offices"][1], None, fake)
+        _user(d, "supervisor2", Role.SUPERVISOR, d.orgs["offices"][1], None, fake)  # the 所长 who approves there
     else:
         # Volunteers and community workers, with professional supervision (seed 篇一 3).
         team = team_create(actor=None, organisation=d.orgs["neighbourhoods"][0], name="青少年志愿服务队")
@@ -143,6 +144,7 @@ def _build_structure(d: District, fake: Faker) -> None:
         _user(d, "community2", Role.COMMUNITY_WORKER, d.orgs["neighbourhoods"][1], None, fake)
         _user(d, "volunteer", Role.VOLUNTEER, d.orgs["neighbourhoods"][0], team, fake)
         _user(d, "social", Role.SOCIAL_WORKER, office, None, fake)
+        _user(d, "supervisor2", Role.SUPERVISOR, office, None, fake)  # approves the 司法所's correction cases
     _user(d, "officer", Role.JUDICIAL_OFFICER, office, None, fake)
     if "community" not in d.users:
         _user(d, "community", Role.COMMUNITY_WORKER, d.orgs["neighbourhoods"][0], None, fake)

@@ -49,6 +49,7 @@ def drive(case: Case, target: str, worker, supervisor, start: dt.date) -> Case:
         return case
     services.assessment_record(actor=worker, case=case, data={
         "main_problems": "就业不稳定，家庭关系紧张", "analysis": "有改变意愿，家属支持一般", "resources": "社区就业服务、亲属"})
+    services.supervisor_opinion_record(actor=supervisor, case=case, opinion="同意申请开案")
     services.case_act(actor=worker, case=case, action="request_opening", reason="符合开案条件")
     if target == Stage.OPENING_REQUESTED:
         return case

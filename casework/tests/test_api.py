@@ -37,6 +37,9 @@ def test_protocol_b_through_the_api_from_intake_to_intervention(as_user, staff, 
     assert post(worker, f"/api/cases/{case_id}/actions/begin_assessment", {}).json()["stage"] == "assessment"
     assert post(worker, f"/api/cases/{case_id}/assessment", {"main_problems": "就业", "analysis": "可开案"}
                 ).status_code == 201
+    supervisor = as_user("sh_supervisor")
+    assert post(supervisor, f"/api/cases/{case_id}/opinion", {"opinion": "同意申请开案"}).status_code == 201
+    worker = as_user("sh_social2")
     assert post(worker, f"/api/cases/{case_id}/actions/request_opening", {"reason": "申请"}).json()["stage"] == (
         "opening_requested")
     supervisor = as_user("sh_supervisor")

@@ -20,6 +20,7 @@ def open_to_intervention(case, worker, supervisor):
     """Drive a case from intake to intervention through the real services."""
     services.case_act(actor=worker, case=case, action="begin_assessment")
     services.assessment_record(actor=worker, case=case, data={"main_problems": "就业困难", "analysis": "家庭支持较好"})
+    services.supervisor_opinion_record(actor=supervisor, case=case, opinion="同意申请开案")
     services.case_act(actor=worker, case=case, action="request_opening", reason="符合开案条件")
     approval = case.approvals.get(kind=ApprovalKind.OPENING, status=ApprovalStatus.PENDING)
     services.approval_decide(actor=supervisor, approval=approval, approve=True, note="同意开案")
@@ -82,6 +83,7 @@ def test_nobody_approves_their_own_request(staff, case_b):
     supervisor = staff("sh_supervisor")
     services.case_act(actor=staff("sh_social2"), case=case_b, action="begin_assessment")
     services.assessment_record(actor=staff("sh_social2"), case=case_b, data={"main_problems": "x", "analysis": "y"})
+    services.supervisor_opinion_record(actor=staff("sh_supervisor"), case=case_b, opinion="同意")
     services.case_act(actor=staff("sh_social2"), case=case_b, action="request_opening")
     approval = case_b.approvals.get()
     approval.requested_by = supervisor  # a supervisor who applied on the worker's behalf
@@ -106,6 +108,7 @@ def test_a_rejected_opening_returns_to_the_assessment_with_the_comment(staff, ca
     worker = staff("sh_social2")
     services.case_act(actor=worker, case=case_b, action="begin_assessment")
     services.assessment_record(actor=worker, case=case_b, data={"main_problems": "x", "analysis": "y"})
+    services.supervisor_opinion_record(actor=staff("sh_supervisor"), case=case_b, opinion="同意")
     services.case_act(actor=worker, case=case_b, action="request_opening")
     with pytest.raises(ValidationError):  # a rejection says why
         services.approval_decide(actor=staff("sh_supervisor"), approval=case_b.approvals.get(), approve=False)
@@ -126,6 +129,7 @@ def test_the_intervention_needs_an_agreement_and_an_approved_plan(staff, case_b)
     worker = staff("sh_social2")
     services.case_act(actor=worker, case=case_b, action="begin_assessment")
     services.assessment_record(actor=worker, case=case_b, data={"main_problems": "x", "analysis": "y"})
+    services.supervisor_opinion_record(actor=staff("sh_supervisor"), case=case_b, opinion="同意")
     services.case_act(actor=worker, case=case_b, action="request_opening")
     services.approval_decide(actor=staff("sh_supervisor"), approval=case_b.approvals.get(), approve=True)
     with pytest.raises(ValidationError):
@@ -219,9 +223,11 @@ def test_stopping_with_a_resistant_person_needs_contacts_a_reason_and_approval_a
 def test_the_agreed_frequency_schedules_the_next_contact(staff, case_b):
     worker = staff("sh_social2")
     services.meeting_arrangement_set(actor=worker, case=case_b, every_days=14, mode="committee", place="居委会")
-    contact = services.contact_record(actor=worker, case=case_b, data=contact_data(days_ago=1))
+    before = timezone.now()
+    services.contact_record(actor=worker, case=case_b, data=contact_data(days_ago=1))
     appointment = selectors.upcoming_appointments(case_b).get()
-    assert appointment.planned_at == contact.started_at + dt.timedelta(days=14)
+    # Fourteen days on, counted from now for a contact entered the day after: never a meeting in the past.
+    assert before + dt.timedelta(days=14) <= appointment.planned_at <= timezone.now() + dt.timedelta(days=14)
     assert (appointment.mode, appointment.place) == ("committee", "居委会")
 
 
