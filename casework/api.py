@@ -530,10 +530,7 @@ class TransferOut(Schema):
 
 @router.get("/transfers/waiting", response=list[TransferOut], summary="Transfers waiting for the caller's decision")
 def transfers_waiting(request):
-    waiting = Transfer.objects.filter(status="pending", case__in=selectors.cases_visible_to(user=request.user)
-                                      .values("pk")).select_related("to_owner", "from_owner", "to_organisation")
-    mine = [t for t in waiting if t.to_owner_id == request.user.pk
-            or (t.to_organisation_id == request.user.organisation_id and request.user.role == "supervisor")]
+    mine = selectors.transfers_waiting_for(user=request.user)
     return [{"id": t.pk, "case_id": t.case_id, "to_owner": t.to_owner.display_name,
              "from_owner": t.from_owner.display_name, "reason": t.reason, "status": t.status} for t in mine]
 

@@ -251,3 +251,15 @@ def has_consent(*, person, kind: str) -> bool:
     """True when the latest decision of this kind is a consent not withdrawn (referrals and conferences check it)."""
     latest = person.consents.filter(kind=kind).order_by("-on", "-id").first()
     return bool(latest and latest.given and latest.withdrawn_on is None)
+
+
+def transfers_waiting_for(*, user) -> list:
+    """Transfers the user decides: to them, or to their organisation when they hold its approving role."""
+    from .models import Transfer, TransferStatus
+
+    waiting = (Transfer.objects.filter(status=TransferStatus.PENDING)
+               .select_related("case__person", "to_owner", "from_owner", "to_organisation"))
+    mine = waiting.filter(to_owner=user)
+    if user.role in set(ServiceRule.objects.values_list("approver_role", flat=True)) and user.organisation_id:
+        mine = mine | waiting.filter(to_organisation_id=user.organisation_id)
+    return list(mine.distinct())

@@ -130,8 +130,7 @@ def case_act(request, pk: int, action: str):
 def approval_queue(request):
     return render(request, "casework/approvals.html",
                   {"approvals": selectors.approvals_waiting_for(user=request.user),
-                   "transfers": Transfer.objects.filter(status=TransferStatus.PENDING, to_owner=request.user)
-                   .select_related("case__person", "from_owner")})
+                   "transfers": selectors.transfers_waiting_for(user=request.user)})
 
 
 @login_required

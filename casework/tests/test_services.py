@@ -358,3 +358,14 @@ def test_an_appointment_fulfilled_gives_the_contact_its_planned_start(staff, cas
     contact = services.contact_record(actor=worker, case=case_b, data=contact_data(days_ago=1))
     contact.refresh_from_db()
     assert contact.planned_start == appointment.planned_at and contact.planned_minutes == 30
+
+
+def test_the_receiving_supervisor_sees_and_decides_a_transfer(staff, case_b):
+    transfer = services.transfer_request(actor=staff("sh_social2"), case=case_b, to_owner=staff("sh_social"),
+                                         reason="工作量调整")
+    assert transfer in selectors.transfers_waiting_for(user=staff("sh_supervisor"))
+    assert transfer not in selectors.transfers_waiting_for(user=staff("sh_social2"))
+    services.transfer_decide(actor=staff("sh_supervisor"), transfer=transfer, accept=False, note="暂不调整")
+    case_b.refresh_from_db()
+    assert case_b.owner == staff("sh_social2")
+    assert any("转介" in e.title or "Transfer" in e.title for e in selectors.case_timeline(case_b))
