@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import audit_record
+from duties import obligations
 from orgs.selectors import owner_roles_for, service_rule_for
 from people.models import Enrolment, EnrolmentStatus, Person
 from tongxing.permissions import ConflictError, require
@@ -271,13 +272,17 @@ def _interview_length_warnings(case: Case, contact: Contact) -> list[str]:
 
 
 def _after_contact(*, case: Case, contact: Contact, actor, next_appointment: dict | None) -> None:
-    # The appointment this contact fulfils: the planned one nearest in time on the same day.
-    same_day = case.appointments.filter(status=AppointmentStatus.PLANNED,
-                                        planned_at__date=timezone.localtime(contact.started_at).date())
-    fulfilled = min(same_day, key=lambda a: abs(a.planned_at - contact.started_at), default=None)
+    # The appointment this contact fulfils: one planned that day, else the oldest overdue one of the same mode.
+    day = timezone.localtime(contact.started_at).date()
+    planned = list(case.appointments.filter(status=AppointmentStatus.PLANNED, planned_at__date__lte=day))
+    same_day = [a for a in planned if timezone.localtime(a.planned_at).date() == day]
+    overdue_same_mode = [a for a in planned if a.mode == contact.mode]
+    fulfilled = (min(same_day, key=lambda a: abs(a.planned_at - contact.started_at)) if same_day
+                 else min(overdue_same_mode, key=lambda a: a.planned_at, default=None))
     if fulfilled:
         fulfilled.status, fulfilled.contact = AppointmentStatus.DONE, contact
         fulfilled.save(update_fields=["status", "contact"])
+        obligations.appointment_fulfilled(fulfilled)
         if contact.planned_start is None:  # planned against actual, for the length rules and the supervisor
             contact.planned_start, contact.planned_minutes = fulfilled.planned_at, fulfilled.planned_minutes
             contact.save(update_fields=["planned_start", "planned_minutes"])
@@ -310,6 +315,7 @@ def appointment_book(*, actor, case: Case, planned_at, mode: str, place: str = "
     appointment.full_clean(exclude=["case", "created_by", "contact"])
     appointment.save()
     audit_record(actor=actor, action="appointment.booked", target=appointment, person=case.person)
+    obligations.appointment_booked(appointment)
     return appointment
 
 
@@ -504,9 +510,13 @@ def _decide_plan(*, case: Case, plan: PlanVersion, approve: bool, actor) -> None
         plan.status = PlanStatus.REJECTED  # kept as the supervisor saw it; the next draft is a new version
         plan.save(update_fields=["status"])
         return
+    previous = selectors.current_plan(case)
     case.plan_versions.filter(status=PlanStatus.APPROVED).update(status=PlanStatus.SUPERSEDED)
     plan.status, plan.approved_by, plan.approved_at = PlanStatus.APPROVED, actor, timezone.now()
     plan.save(update_fields=["status", "approved_by", "approved_at"])
+    obligations.plan_in_force(case, plan, previous)
+    if case.population == "correction":
+        obligations.correction_plan_approved(case)
     if Agreement.objects.filter(case=case).exists() and case.stage == Stage.OPEN:
         _complete_steps(case, StepEvent.AGREEMENT_AND_PLAN, actor)
 
@@ -522,8 +532,11 @@ def plan_review_record(*, actor, case: Case, reviewed_on: dt.date, note: str,
         raise ValidationError({"note": [_("Write what the review found.")]})
     review = PlanReview.objects.create(plan=plan, reviewed_on=reviewed_on, note=note.strip(),
                                        next_review_on=next_review_on, by=actor)
+    reviewed_for = plan.review_on
     if next_review_on:
-        PlanVersion.objects.filter(pk=plan.pk).update(review_on=next_review_on)
+        plan.review_on = next_review_on
+        plan.save(update_fields=["review_on"])
+    obligations.plan_reviewed(case, plan, reviewed_for)
     audit_record(actor=actor, action="plan.reviewed", target=plan, person=case.person)
     return review
 

@@ -17,13 +17,18 @@ from accounts.services import user_create
 from casework.defaults import ensure_practice_rules, ensure_protocols
 from casework.models import PracticeRule, Protocol, ProtocolStep
 from demo.cases import demo_cases, xiaoyu_case
+from duties.defaults import ensure_legal_time_limits, load_library_years
+from duties.models import CalendarException, CalendarYear, LegalTimeLimit
+from duties.services import duty_complete
 from orgs.defaults import ensure_service_rules
 from orgs.models import Area, AreaLevel, OrganisationKind, ServiceRule, WorkModel
 from orgs.services import area_create, organisation_create, team_create
 from people import idnumbers
 from people.models import Person
 from people.populations import Population
-from people.services import assignment_add, enrolment_add, enrolment_end, person_create, support_member_save
+from people.services import (
+    assignment_add, check_in_record, enrolment_add, enrolment_end, person_create, support_member_save,
+)
 
 DEMO_PASSWORD = "tongxing-demo"
 # Dates are relative to this day so the demo looks the same whenever it is loaded.
@@ -177,6 +182,15 @@ def _family(person: Person, actor: User, fake: Faker, rng: random.Random, young:
             "lives_with": young or rng.random() < 0.6, "is_guardian": young and relation == "父亲", "note": ""})
 
 
+def _check_in(enrolment, actor, rng: random.Random) -> None:
+    """Most people reported on time; the demo leaves the newest without a check-in, so its duty is open."""
+    if enrolment.population == Population.CORRECTION and (TODAY - enrolment.start_date).days > 12:
+        check_in_record(actor=actor, enrolment=enrolment,
+                        on=enrolment.start_date + dt.timedelta(days=rng.choice([2, 3, 5, 8, 9, 13])))
+    if enrolment.population == Population.CORRECTION and (TODAY - enrolment.start_date).days > 45:
+        duty_complete(key=f"correction_plan:{enrolment.pk}", note="矫正方案已制定（纸质档案）")
+
+
 def _enrol(person, actor, population, d: District, rng: random.Random, fake: Faker):
     if population == Population.CORRECTION:
         category = rng.choices(["probation", "parole", "control", "medical"], weights=[70, 18, 7, 5])[0]
@@ -246,7 +260,7 @@ def _people(d: District, fake: Faker, rng: random.Random) -> None:
             "marital_status": "single" if birth.year > 1998 else rng.choice(["married", "single", "divorced"]),
             "owner": owner,
         })
-        _enrol(person, owner, population, d, rng, fake)
+        _check_in(_enrol(person, owner, population, d, rng, fake), owner, rng)
         if population == Population.CORRECTION and d.model == WorkModel.SHANGHAI and n % 10 == 0:
             # People move between populations over time: an earlier resettlement period, ended by a new offence.
             earlier = _enrol(person, owner, Population.RESETTLEMENT, d, rng, fake)
@@ -271,10 +285,11 @@ def _xiaoyu(d: District, fake: Faker) -> Person:
         "support_notes": "心智发展尚未成熟，受“无良朋辈”影响；家庭教育不当，得不到家人的关注和认可。初中班主任对其心理发展影响较大。",
         "note": "原则：不抛弃、不放弃。",
     })
-    enrolment_add(actor=worker, person=person, data={
+    correction = enrolment_add(actor=worker, person=person, data={
         "population": Population.CORRECTION, "correction_category": "probation", "offence": "抢劫罪",
         "sentence": "有期徒刑2年，缓刑3年", "deciding_body": d.court, "start_date": dt.date(2025, 6, 16),
         "end_date": dt.date(2028, 6, 15)})
+    check_in_record(actor=d.users["officer"], enrolment=correction, on=dt.date(2025, 6, 18))
     enrolment_add(actor=worker, person=person, data={
         "population": Population.YOUTH, "start_date": dt.date(2025, 6, 16), "out_of_school": True,
         "out_of_work": True, "out_of_care": False})
@@ -301,6 +316,8 @@ def load_demo(*, seed: int = 2026) -> list[District]:
     ensure_service_rules(ServiceRule)
     ensure_practice_rules(PracticeRule)
     ensure_protocols(Protocol, ProtocolStep)
+    ensure_legal_time_limits(LegalTimeLimit)
+    load_library_years(CalendarYear, CalendarException)
     for d in DISTRICTS:
         d.areas, d.orgs, d.users = {}, {}, {}
         _build_structure(d, fake)

@@ -53,7 +53,7 @@ def sign_in(page, live_server, demo_world):
         page.fill("input[name=username]", username)
         page.fill("input[name=password]", password)
         page.click("button.primary")
-        page.wait_for_url(f"{live_server.url}/people/**")
+        page.wait_for_url(f"{live_server.url}/today/**")
         return page
 
     return go

@@ -8,6 +8,7 @@ pytestmark = pytest.mark.e2e
 
 def test_a_social_worker_finds_xiaoyu_by_typing_xy_and_opens_his_file(sign_in, live_server):
     page = sign_in("sh_social")
+    page.click("nav >> text=服务对象")
     page.fill("#q", "xy")  # htmx swaps the results in as the worker types
     result = page.locator("#results .person-row", has_text="小宇")
     expect(result).to_have_count(1)
@@ -21,6 +22,7 @@ def test_a_social_worker_finds_xiaoyu_by_typing_xy_and_opens_his_file(sign_in, l
 def test_the_person_list_and_page_fit_a_375_px_phone(sign_in, live_server, page):
     page.set_viewport_size({"width": 375, "height": 740})
     sign_in("sh_social")
+    page.click("nav >> text=服务对象")
     page.fill("#q", "xy")
     page.locator("#results .person-row", has_text="小宇").click()
     expect(page.locator("h1")).to_contain_text("小宇")

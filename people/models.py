@@ -208,6 +208,7 @@ class Enrolment(models.Model):
     offence = models.CharField(_("offence"), max_length=100, blank=True)
     sentence = models.CharField(_("sentence"), max_length=100, blank=True, help_text=_("e.g. 有期徒刑2年，缓刑3年"))
     deciding_body = models.CharField(_("deciding court or body"), max_length=100, blank=True)
+    checked_in_on = models.DateField(_("checked in (报到) on"), null=True, blank=True)
     # Resettlement assistance
     release_source = models.CharField(_("released from"), max_length=16, choices=ReleaseSource.choices, blank=True)
     release_date = models.DateField(_("release date"), null=True, blank=True)

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from audit.services import audit_record
+from duties import obligations
 from orgs.models import AreaLevel, Organisation
 from orgs.selectors import owner_roles_for, service_rule_for
 from tongxing.crypto import keyed_hash
@@ -281,6 +282,8 @@ def enrolment_add(*, actor, person: Person, data: dict) -> Enrolment:
     enrolment.save()
     audit_record(actor=actor, action="enrolment.added", target=enrolment, person=person,
                  changes={"population": enrolment.population, "organisation": enrolment.organisation_id})
+    if enrolment.population == Population.CORRECTION:
+        obligations.correction_started(enrolment)
     return enrolment
 
 
@@ -296,7 +299,40 @@ def enrolment_end(*, actor, enrolment: Enrolment, end_date: dt.date, reason: str
     enrolment.status, enrolment.end_date, enrolment.end_reason = EnrolmentStatus.ENDED, end_date, reason.strip()
     enrolment.save(update_fields=["status", "end_date", "end_reason"])
     audit_record(actor=actor, action="enrolment.ended", target=enrolment, person=enrolment.person, reason=reason)
+    if enrolment.population == Population.CORRECTION:
+        obligations.correction_ended(enrolment)
     return enrolment
+
+
+@transaction.atomic
+def check_in_record(*, actor, enrolment: Enrolment, on: dt.date) -> tuple[Enrolment, list[str]]:
+    """报到 (CCL 21). Returns the record and, when late, what the rules propose (Measures 34, 35, 46)."""
+    require(actor, "people.change_person", enrolment.person)
+    if enrolment.population != Population.CORRECTION or enrolment.status != EnrolmentStatus.ACTIVE:
+        raise ValidationError(_("Check-in is recorded on an active community-correction record."))
+    if enrolment.checked_in_on:
+        raise ValidationError(_("The check-in is already recorded."))
+    if on > dt.date.today() or on < enrolment.start_date:
+        raise ValidationError({"on": [_("The check-in day lies between the ruling and today.")]})
+    from duties.selectors import legal_time_limit
+
+    limit = legal_time_limit(enrolment.person.area, "check_in_days")
+    late_days = (on - enrolment.start_date).days - limit.value
+    enrolment.checked_in_on = on
+    enrolment.save(update_fields=["checked_in_on"])
+    audit_record(actor=actor, action="enrolment.checked_in", target=enrolment, person=enrolment.person,
+                 changes={"on": on.isoformat(), "late_days": max(0, late_days)})
+    obligations.checked_in(enrolment, late_days)
+    warnings = []
+    if late_days > 30:
+        warnings.append(_("Checked in %(n)s days late: more than a month; consider proposing revocation "
+                          "(Measures 46).") % {"n": late_days})
+    elif late_days > 10:
+        warnings.append(_("Checked in %(n)s days late: more than 10 days; a warning (警告) applies "
+                          "(Measures 35).") % {"n": late_days})
+    elif late_days > 0:
+        warnings.append(_("Checked in %(n)s days late: a reprimand (训诫) applies (Measures 34).") % {"n": late_days})
+    return enrolment, warnings
 
 
 @transaction.atomic

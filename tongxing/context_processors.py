@@ -5,12 +5,14 @@ from accounts.roles import Role
 
 # (label, url name, roles that see it; None = everyone signed in)
 NAVIGATION = [
+    (_("Today"), "duties:day_list", None),
     (_("Cases"), "casework:list", {Role.SOCIAL_WORKER, Role.JUDICIAL_OFFICER, Role.SUPERVISOR, Role.COMMUNITY_WORKER,
                                    Role.VOLUNTEER, Role.BUREAU_LEADER}),
     (_("People"), "people:list", None),
     (_("Organisations"), "orgs:list", None),
     (_("Staff"), "accounts:staff", {Role.ADMINISTRATOR, Role.BUREAU_LEADER, Role.SUPERVISOR, Role.JUDICIAL_OFFICER}),
     (_("Practice rules"), "casework:practice_rules", {Role.ADMINISTRATOR, Role.SUPERVISOR, Role.BUREAU_LEADER}),
+    (_("Working-day calendar"), "duties:calendar", {Role.ADMINISTRATOR}),
     (_("Audit trail"), "audit:list", {Role.ADMINISTRATOR}),
 ]
 

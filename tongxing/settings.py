@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "accounts",
     "people",
     "casework",
+    "duties",
     "demo",
 ]
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("people/", include("people.urls")),
     path("cases/", include("casework.urls")),
+    path("today/", include("duties.urls")),
     path("orgs/", include("orgs.urls")),
     path("audit/", include("audit.urls")),
     path("account/", include("accounts.urls")),

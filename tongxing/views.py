@@ -7,8 +7,7 @@ from django.utils.translation import gettext as _
 
 @login_required
 def home(request):
-    # The day list (issue 4) becomes the landing page; until then the person list is where work starts.
-    return redirect("people:list")
+    return redirect("duties:day_list")
 
 
 def healthz(request):

@@ -24,9 +24,10 @@ def test_a_user_cannot_revoke_someone_elses_token(login, staff):
     assert login("sh_social").post(f"/account/tokens/{token.pk}/revoke/").status_code == 404
 
 
-def test_login_with_a_demo_account_reaches_the_person_list(client, db):
+def test_login_with_a_demo_account_lands_on_the_day_list_and_reaches_the_person_list(client, db):
     response = client.post("/login/", {"username": "sh_social", "password": "tongxing-demo"}, follow=True)
-    assert response.redirect_chain[-1][0] == "/people/"
+    assert response.redirect_chain[-1][0] == "/today/"  # the day list is the landing page
+    assert client.get("/people/").status_code == 200
 
 
 def test_a_supervisor_sees_the_staff_of_the_area_in_the_staff_list(login):

@@ -1,0 +1,46 @@
+"""Default legal time limits (../shared/LAW.md) with their sources, and the calendar years the library knows.
+
+Every number is a row an administrator may change; "(verify)" rows differ between provinces.
+"""
+
+LEGAL_TIME_LIMITS = [
+    # key, value, unit, description, source, differs between provinces
+    ("check_in_days", 10, "days", "判决、裁定生效之日起报到期限", "社区矫正法第21条", False),
+    ("correction_plan_months", 1, "months", "入矫后制定矫正方案期限", "社区矫正法第24条；期限为地方规定", True),
+    ("self_summary_days_before_end", 30, "days", "矫正期满前提交个人总结的提前天数", "社区矫正法第44条；社区矫正法实施办法", True),
+    ("pre_sentence_assessment_working_days", 10, "working_days", "调查评估完成期限", "社区矫正法实施办法", True),
+    ("resettlement_home_visit_days", 7, "days", "重点帮教对象回归后家访期限", "地方安置帮教实务", True),
+    ("duty_escalation_grace_working_days", 2, "working_days", "逾期事项提交督导前的宽限工作日",
+     "同行默认值，由司法局设定", False),
+]
+
+FIRST_LIBRARY_YEAR = 2024  # older deadlines are history; the library knows years from 2004
+
+
+def ensure_legal_time_limits(model) -> None:
+    for key, value, unit, description, source, verify in LEGAL_TIME_LIMITS:
+        model.objects.get_or_create(key=key, area=None, defaults={
+            "value": value, "unit": unit, "description": description, "source": source,
+            "needs_verification": verify})
+
+
+def load_library_years(year_model, exception_model) -> None:
+    """Seed the calendar from the chinese-calendar package for the years it knows (it stops at its last release)."""
+    import datetime as dt
+
+    import chinese_calendar
+
+    for year in range(FIRST_LIBRARY_YEAR, dt.date.today().year + 2):
+        try:
+            chinese_calendar.is_workday(dt.date(year, 6, 1))
+        except NotImplementedError:
+            break
+        if year_model.objects.filter(year=year).exists():
+            continue
+        for day, name in chinese_calendar.holidays.items():
+            if day.year == year and day.weekday() < 5:
+                exception_model.objects.update_or_create(day=day, defaults={"is_workday": False, "name": str(name)})
+        for day, name in chinese_calendar.workdays.items():
+            if day.year == year and day.weekday() >= 5:
+                exception_model.objects.update_or_create(day=day, defaults={"is_workday": True, "name": str(name)})
+        year_model.objects.create(year=year, source=f"国务院办公厅节假日安排（chinese-calendar {chinese_calendar.__version__}）")

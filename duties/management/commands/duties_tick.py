@@ -1,0 +1,11 @@
+from django.core.management.base import BaseCommand
+
+from duties.services import duties_tick
+
+
+class Command(BaseCommand):
+    help = "The periodic job: escalate overdue duties past their grace period. Safe to run any number of times."
+
+    def handle(self, *args, **options):
+        result = duties_tick()
+        self.stdout.write(f"escalated: {result['escalated']}")

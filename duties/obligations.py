@@ -1,0 +1,98 @@
+"""Which events open and close which duties: the law's time limits (LAW.md) and the seed's practice.
+
+Called by the services of people and casework inside their transactions, so a duty exists exactly when its
+obligation does.
+"""
+
+import datetime as dt
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from orgs.models import Organisation, OrganisationKind
+
+from . import workdays
+from .selectors import legal_time_limit
+from .services import duty_cancel, duty_complete, duty_open
+
+
+def _office_of(person) -> Organisation:
+    """The 司法所 of the person's street (legal supervision is its work whoever owns the case)."""
+    office = Organisation.objects.filter(area_id=person.area_id, kind=OrganisationKind.JUDICIAL_OFFICE,
+                                         is_active=True).first()
+    return office or person.organisation
+
+
+def correction_started(enrolment) -> None:
+    """A community-correction record: check-in (L2), the correction plan (L7) and, before the end, the
+    self-summary (L17)."""
+    person, area = enrolment.person, enrolment.person.area
+    office = _office_of(person)
+    url = reverse("people:detail", args=[person.pk])
+    check_in = legal_time_limit(area, "check_in_days")
+    if enrolment.checked_in_on is None:
+        duty_open(key=f"check_in:{enrolment.pk}", kind="check_in", person=person, organisation=office,
+                  owner_role="judicial_officer", due_on=enrolment.start_date + dt.timedelta(days=check_in.value),
+                  title=_("Check-in (报到) of %(name)s") % {"name": person.shared_name}, rule_key=check_in.key,
+                  source=check_in.source, url=url)
+    plan = legal_time_limit(area, "correction_plan_months")
+    duty_open(key=f"correction_plan:{enrolment.pk}", kind="correction_plan", person=person, organisation=office,
+              owner=person.owner if person.owner_id and person.owner.organisation_id == office.pk else None,
+              owner_role="judicial_officer", due_on=workdays.add_months(enrolment.start_date, plan.value),
+              title=_("Correction plan for %(name)s") % {"name": person.shared_name}, rule_key=plan.key,
+              source=plan.source, url=url)
+    if enrolment.end_date:
+        summary = legal_time_limit(area, "self_summary_days_before_end")
+        due = enrolment.end_date - dt.timedelta(days=summary.value)
+        duty_open(key=f"self_summary:{enrolment.pk}", kind="self_summary", person=person, organisation=office,
+                  owner_role="judicial_officer", due_on=due, window_start=due - dt.timedelta(days=14),
+                  title=_("Self-summary before the end of correction: %(name)s") % {"name": person.shared_name},
+                  rule_key=summary.key, source=summary.source, url=url)
+
+
+def correction_ended(enrolment) -> None:
+    for prefix in ("check_in", "correction_plan", "self_summary"):
+        duty_cancel(key=f"{prefix}:{enrolment.pk}", note=_("The correction ended."))
+
+
+def checked_in(enrolment, late_days: int) -> None:
+    duty_complete(key=f"check_in:{enrolment.pk}", note=_("Checked in on %(day)s") % {"day": enrolment.checked_in_on})
+
+
+def correction_plan_approved(case) -> None:
+    from people.models import Enrolment
+
+    for enrolment in Enrolment.objects.filter(person=case.person, population="correction", status="active"):
+        duty_complete(key=f"correction_plan:{enrolment.pk}", note=_("Plan approved in the case"))
+
+
+def appointment_booked(appointment) -> None:
+    case = appointment.case
+    duty_open(key=f"appointment:{appointment.pk}", kind="contact", person=case.person, case=case, owner=case.owner,
+              organisation=case.organisation, due_on=appointment.planned_at.astimezone().date(),
+              title=f"{appointment.get_mode_display()} · {case.person.shared_name}",
+              rule_key="meeting_agreed", source="seed 篇二 三、备注5", url=case.get_absolute_url())
+
+
+def appointment_fulfilled(appointment) -> None:
+    duty_complete(key=f"appointment:{appointment.pk}", note=_("Contact recorded"))
+
+
+def _open_plan_review(case, plan) -> None:
+    if plan.review_on:
+        duty_open(key=f"plan_review:{plan.pk}:{plan.review_on}", kind="plan_review", person=case.person, case=case,
+                  owner=case.owner, organisation=case.organisation, due_on=plan.review_on,
+                  title=_("Review the service plan of %(name)s") % {"name": case.person.shared_name},
+                  rule_key="plan_review", source=_("the plan's own review date"), url=case.get_absolute_url())
+
+
+def plan_in_force(case, plan, previous=None) -> None:
+    if previous is not None:
+        duty_cancel(key_prefix=f"plan_review:{previous.pk}:", note=_("Superseded by a new version"))
+    _open_plan_review(case, plan)
+
+
+def plan_reviewed(case, plan, reviewed_for) -> None:
+    """The review due on `reviewed_for` is done; the next review date, if any, opens the next duty."""
+    duty_complete(key=f"plan_review:{plan.pk}:{reviewed_for}", note=_("Plan reviewed"))
+    _open_plan_review(case, plan)

@@ -1,0 +1,71 @@
+"""The day list and the readings of duties and time limits."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from .models import Duty, DutyStatus, LegalTimeLimit, Notification
+
+
+def legal_time_limit(area, key: str) -> LegalTimeLimit:
+    """The most local row: the area's own, else one of its ancestors', else the national default."""
+    ancestors = [a.pk for a in area.ancestors_and_self()] if area is not None else []
+    rows = list(LegalTimeLimit.objects.filter(Q(area__isnull=True) | Q(area_id__in=ancestors), key=key))
+    if not rows:
+        raise LookupError(f"Legal time limit {key!r} is missing: run the migrations.")
+    depth = {pk: n for n, pk in enumerate(ancestors)}
+    return max(rows, key=lambda r: depth.get(r.area_id, -1))
+
+
+def duties_of(*, user) -> QuerySet[Duty]:
+    """Open duties that are the user's: their own, and those of their role in their office."""
+    mine = Q(owner=user)
+    if user.organisation_id:
+        mine |= Q(owner__isnull=True, owner_role=user.role, organisation_id=user.organisation_id)
+    return (Duty.objects.filter(mine, status=DutyStatus.OPEN)
+            .select_related("person", "case").order_by("due_on", "id"))
+
+
+@dataclass
+class DayList:
+    overdue: list
+    today: list
+    this_week: list
+    later_count: int
+    snoozed_count: int
+
+
+def day_list(*, user, today: dt.date | None = None) -> DayList:
+    """今日工作: what is overdue, due today and due this week — one query however many duties there are."""
+    today = today or timezone.localdate()
+    week_end = today + dt.timedelta(days=6 - today.weekday())
+    overdue, due_today, this_week, later, snoozed = [], [], [], 0, 0
+    for duty in duties_of(user=user):
+        if duty.snoozed_until and duty.snoozed_until > today:
+            snoozed += 1
+        elif duty.due_on < today:
+            overdue.append(duty)
+        elif duty.due_on == today:
+            due_today.append(duty)
+        elif duty.due_on <= week_end:
+            this_week.append(duty)
+        else:
+            later += 1
+    return DayList(overdue, due_today, this_week, later, snoozed)
+
+
+def office_counts(*, user, today: dt.date | None = None) -> list[dict]:
+    """Open and overdue duties per organisation within the user's area (supervisors and leaders)."""
+    today = today or timezone.localdate()
+    if not user.area_path:
+        return []
+    return list(Duty.objects.filter(status=DutyStatus.OPEN, organisation__area__path__startswith=user.area_path)
+                .values("organisation__name")
+                .annotate(open=Count("id"), overdue=Count("id", filter=Q(due_on__lt=today)))
+                .order_by("-overdue", "organisation__name"))
+
+
+def unread_notifications(*, user) -> QuerySet[Notification]:
+    return Notification.objects.filter(user=user, read_at__isnull=True).order_by("-created_at")[:20]

@@ -1,0 +1,165 @@
+"""Writes to duties, the calendar and notifications. Other apps' services call `duty_open` / `duty_complete` when
+their events happen; the periodic job (`manage.py duties_tick`) handles what time alone brings."""
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.services import audit_record
+
+from . import workdays
+from .models import CalendarException, CalendarYear, Duty, DutyStatus, Notification
+from .selectors import legal_time_limit
+
+
+def notify(*, user, text: str, url: str = "", duty: Duty | None = None) -> Notification:
+    """An in-app notification (the mail and SMS channels read the same rows)."""
+    return Notification.objects.create(user=user, text=text[:300], url=url, duty=duty)
+
+
+def _holders(duty: Duty):
+    from accounts.models import User
+
+    if duty.owner_id:
+        return [duty.owner]
+    return list(User.objects.filter(organisation_id=duty.organisation_id, role=duty.owner_role, is_active=True))
+
+
+@transaction.atomic
+def duty_open(*, key: str, kind: str, title: str, person, organisation, due_on: dt.date, rule_key: str,
+              source: str, owner=None, owner_role: str = "", case=None, url: str = "",
+              window_start: dt.date | None = None) -> Duty:
+    """Create the duty for an obligation, or move the open one's due date. Idempotent by `key`."""
+    duty = Duty.objects.select_for_update().filter(dedupe_key=key).first()
+    if duty is not None:
+        if duty.status == DutyStatus.OPEN and (duty.due_on != due_on or duty.owner_id != getattr(owner, "pk", None)):
+            duty.due_on, duty.owner, duty.window_start = due_on, owner, window_start
+            duty.save(update_fields=["due_on", "owner", "window_start"])
+        return duty
+    duty = Duty.objects.create(dedupe_key=key, kind=kind, title=title[:200], person=person, case=case, owner=owner,
+                               owner_role=owner_role, organisation=organisation, due_on=due_on,
+                               window_start=window_start, rule_key=rule_key, source=source, url=url)
+    for user in _holders(duty):
+        notify(user=user, text=_("New: %(title)s (due %(due)s)") % {"title": duty.title, "due": due_on}, url=url,
+               duty=duty)
+    return duty
+
+
+@transaction.atomic
+def duty_complete(*, key: str, note: str) -> Duty | None:
+    """The event that fulfils the obligation happened."""
+    duty = Duty.objects.select_for_update().filter(dedupe_key=key, status=DutyStatus.OPEN).first()
+    if duty is None:
+        return None
+    duty.status, duty.done_at, duty.done_note = DutyStatus.DONE, timezone.now(), note[:200]
+    duty.save(update_fields=["status", "done_at", "done_note"])
+    return duty
+
+
+@transaction.atomic
+def duty_cancel(*, note: str, key: str = "", key_prefix: str = "") -> None:
+    """The obligation lapsed (the correction ended, the plan was replaced)."""
+    duties = Duty.objects.filter(status=DutyStatus.OPEN)
+    duties = duties.filter(dedupe_key__startswith=key_prefix) if key_prefix else duties.filter(dedupe_key=key)
+    duties.update(status=DutyStatus.CANCELLED, done_at=timezone.now(), done_note=note[:200])
+
+
+def _may_handle(actor, duty: Duty) -> bool:
+    return duty.owner_id == actor.pk or (
+        duty.owner_id is None and duty.owner_role == actor.role and duty.organisation_id == actor.organisation_id)
+
+
+@transaction.atomic
+def duty_snooze(*, actor, duty: Duty, until: dt.date, reason: str) -> Duty:
+    """Put a duty out of the day list until a date; the reason is required and recorded."""
+    if not _may_handle(actor, duty):
+        raise PermissionDenied(_("This duty is not yours."))
+    if not reason.strip():
+        raise ValidationError({"reason": [_("Give a reason.")]})
+    if until <= timezone.localdate():
+        raise ValidationError({"until": [_("Snooze until a later day.")]})
+    duty.snoozed_until, duty.snooze_reason = until, reason.strip()
+    duty.save(update_fields=["snoozed_until", "snooze_reason"])
+    audit_record(actor=actor, action="duty.snoozed", target=duty, person=duty.person, reason=reason,
+                 changes={"until": until.isoformat()})
+    return duty
+
+
+@transaction.atomic
+def duty_mark_done(*, actor, duty: Duty, note: str) -> Duty:
+    """For duties no recorded event fulfils (e.g. a document received on paper)."""
+    if not _may_handle(actor, duty):
+        raise PermissionDenied(_("This duty is not yours."))
+    if not note.strip():
+        raise ValidationError({"note": [_("Say how it was done.")]})
+    duty_complete(key=duty.dedupe_key, note=note.strip())
+    audit_record(actor=actor, action="duty.done", target=duty, person=duty.person, reason=note)
+    duty.refresh_from_db()
+    return duty
+
+
+@transaction.atomic
+def duties_tick(*, today: dt.date | None = None) -> dict:
+    """The periodic job: escalate duties overdue past the grace period to the owner's supervisor, once.
+
+    Idempotent: running it twice the same day changes nothing the second time.
+    """
+    from casework.selectors import approvers_in
+
+    today = today or timezone.localdate()
+    escalated = 0
+    for duty in (Duty.objects.filter(status=DutyStatus.OPEN, due_on__lt=today, escalated_at__isnull=True)
+                 .select_related("organisation__area", "owner", "person")):
+        if duty.snoozed_until and duty.snoozed_until > today:
+            continue
+        grace = legal_time_limit(duty.organisation.area, "duty_escalation_grace_working_days").value
+        try:
+            if workdays.add_working_days(duty.due_on, grace) >= today:
+                continue
+        except workdays.CalendarMissing:
+            continue  # warned about on the administrators' pages; never escalate on a guessed calendar
+        supervisor = approvers_in(organisation=duty.organisation, role="supervisor").exclude(
+            pk=duty.owner_id).first()
+        if supervisor is None:
+            continue
+        duty.escalated_to, duty.escalated_at = supervisor, timezone.now()
+        duty.save(update_fields=["escalated_to", "escalated_at"])
+        notify(user=supervisor, duty=duty, url=duty.url, text=_("Overdue since %(due)s: %(title)s (%(owner)s)") % {
+            "due": duty.due_on, "title": duty.title,
+            "owner": duty.owner.display_name if duty.owner_id else duty.organisation.name})
+        audit_record(actor=None, action="duty.escalated", target=duty, person=duty.person,
+                     changes={"to": supervisor.pk})
+        escalated += 1
+    return {"escalated": escalated}
+
+
+@transaction.atomic
+def calendar_year_enter(*, actor, year: int, holidays: list[tuple[dt.date, dt.date, str]],
+                        workdays_on_weekends: list[tuple[dt.date, str]], source: str) -> CalendarYear:
+    """An administrator enters the official schedule of a year the library does not know yet."""
+    if actor is not None and not actor.policy.manages_orgs:
+        raise PermissionDenied(_("Only administrators enter the calendar."))
+    if CalendarYear.objects.filter(year=year).exists():
+        raise ValidationError({"year": [_("This year is already entered.")]})
+    if not source.strip():
+        raise ValidationError({"source": [_("Name the official notice.")]})
+    for start, end, name in holidays:
+        if start.year != year or end.year != year or end < start:
+            raise ValidationError({"holidays": [_("%(name)s: the dates must lie in %(year)s, end after start.")
+                                                % {"name": name, "year": year}]})
+        day = start
+        while day <= end:
+            if day.weekday() < 5:
+                CalendarException.objects.update_or_create(day=day, defaults={"is_workday": False, "name": name})
+            day += dt.timedelta(days=1)
+    for day, name in workdays_on_weekends:
+        if day.year != year or day.weekday() < 5:
+            raise ValidationError({"workdays": [_("%(day)s is not a weekend day of %(year)s.")
+                                                % {"day": day, "year": year}]})
+        CalendarException.objects.update_or_create(day=day, defaults={"is_workday": True, "name": name})
+    entered = CalendarYear.objects.create(year=year, source=source.strip())
+    audit_record(actor=actor, action="calendar.year_entered", target=entered, changes={"year": year})
+    return entered

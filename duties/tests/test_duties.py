@@ -1,0 +1,186 @@
+"""The duty engine, the working-day calendar and the day list."""
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from casework import services as casework
+from casework.services import case_open
+from duties import services, workdays
+from duties.models import CalendarYear, Duty, DutyStatus, LegalTimeLimit
+from duties.selectors import day_list, legal_time_limit
+from people.models import Person
+from people.services import check_in_record, enrolment_add
+
+
+
+@pytest.mark.django_db
+def test_five_working_days_from_a_friday_end_the_next_friday():
+    assert workdays.add_working_days(dt.date(2026, 11, 20), 5) == dt.date(2026, 11, 27)
+
+
+@pytest.mark.django_db
+def test_the_2026_national_day_holiday_and_its_make_up_saturday_are_followed():
+    # 30 September 2026 (Wed) + 3 working days: 1–7 October are holidays, Saturday 10 October is a working day.
+    assert workdays.add_working_days(dt.date(2026, 9, 30), 1) == dt.date(2026, 10, 8)
+    assert workdays.add_working_days(dt.date(2026, 9, 30), 3) == dt.date(2026, 10, 10)
+    assert workdays.is_workday(dt.date(2026, 9, 20))  # a Sunday worked in exchange
+
+
+@pytest.mark.django_db
+def test_a_deadline_in_2027_is_refused_until_its_calendar_is_entered():
+    with pytest.raises(workdays.CalendarMissing) as exc:
+        workdays.add_working_days(dt.date(2026, 12, 28), 10)
+    assert "2027" in str(exc.value)
+    assert 2027 in workdays.missing_years(dt.date(2026, 11, 29))
+
+
+def test_an_administrator_enters_2027_and_deadlines_work_again(staff):
+    services.calendar_year_enter(actor=staff("sh_admin"), year=2027,
+                                 holidays=[(dt.date(2027, 1, 1), dt.date(2027, 1, 3), "元旦")],
+                                 workdays_on_weekends=[], source="国务院办公厅2027年节假日安排通知")
+    assert workdays.add_working_days(dt.date(2026, 12, 31), 1) == dt.date(2027, 1, 4)
+    assert workdays.missing_years(dt.date(2026, 11, 29)) == []
+
+
+def test_only_administrators_enter_the_calendar(staff):
+    with pytest.raises(PermissionDenied):
+        services.calendar_year_enter(actor=staff("sh_leader"), year=2027, holidays=[], workdays_on_weekends=[],
+                                     source="x")
+
+
+def test_the_day_list_warns_administrators_about_a_missing_year(login):
+    page = login("sh_admin").get(reverse("duties:day_list"))
+    year = timezone.localdate().year + 1
+    if not CalendarYear.objects.filter(year=year).exists():
+        assert str(year) in page.text and reverse("duties:calendar") in page.text
+
+
+@pytest.mark.django_db
+def test_months_keep_the_day_or_take_the_last_day_of_a_short_month():
+    assert workdays.add_months(dt.date(2026, 1, 31), 1) == dt.date(2026, 2, 28)
+    assert workdays.add_months(dt.date(2026, 11, 15), 2) == dt.date(2027, 1, 15)
+
+
+def correction_person(staff, username="bj_officer"):
+    officer = staff(username)
+    return Person.objects.filter(owner=officer, enrolments__population="resettlement").first(), officer
+
+
+def test_a_correction_record_creates_check_in_plan_and_summary_duties_with_their_sources(staff):
+    person, officer = correction_person(staff)
+    start = timezone.localdate() - dt.timedelta(days=3)
+    enrolment = enrolment_add(actor=officer, person=person, data={
+        "population": "correction", "correction_category": "probation", "offence": "盗窃罪", "sentence": "有期徒刑1年，缓刑1年",
+        "deciding_body": "北京市东城区人民法院", "start_date": start, "end_date": start + dt.timedelta(days=365)})
+    duties = {d.kind: d for d in Duty.objects.filter(person=person, status=DutyStatus.OPEN)}
+    assert duties["check_in"].due_on == start + dt.timedelta(days=10) and duties["check_in"].source == "社区矫正法第21条"
+    assert duties["correction_plan"].due_on == workdays.add_months(start, 1)
+    assert duties["self_summary"].due_on == start + dt.timedelta(days=365 - 30)
+    assert duties["check_in"].owner_role == "judicial_officer"
+    _enrolment, warnings = check_in_record(actor=officer, enrolment=enrolment, on=timezone.localdate())
+    assert warnings == [] and Duty.objects.get(dedupe_key=f"check_in:{enrolment.pk}").status == DutyStatus.DONE
+
+
+def test_a_late_check_in_proposes_the_sanction_the_rules_give(staff):
+    person, officer = correction_person(staff)
+    start = timezone.localdate() - dt.timedelta(days=25)
+    enrolment = enrolment_add(actor=officer, person=person, data={
+        "population": "correction", "correction_category": "probation", "offence": "盗窃罪", "sentence": "缓刑1年",
+        "deciding_body": "法院", "start_date": start, "end_date": start + dt.timedelta(days=365)})
+    _e, warnings = check_in_record(actor=officer, enrolment=enrolment, on=timezone.localdate())
+    assert "15" in warnings[0] and "警告" in warnings[0]
+
+
+def test_a_district_may_set_its_own_limit(staff):
+    from orgs.models import Area
+
+    beijing = Area.objects.get(code="110000")
+    LegalTimeLimit.objects.create(key="check_in_days", area=beijing, value=7, unit="days", description="北京规定",
+                                  source="北京市实施细则")
+    assert legal_time_limit(Area.objects.get(code="110101001"), "check_in_days").value == 7
+    assert legal_time_limit(Area.objects.get(code="310104001"), "check_in_days").value == 10
+
+
+def test_a_booked_home_visit_is_a_duty_and_recording_it_completes_the_duty(staff, login):
+    worker = staff("sh_social2")
+    person = Person.objects.filter(owner=worker, enrolments__population="resettlement",
+                                   cases__isnull=True).first()
+    case = case_open(actor=worker, person=person, population="resettlement")
+    yesterday = timezone.now() - dt.timedelta(days=1)
+    appointment = casework.appointment_book(actor=worker, case=case, planned_at=yesterday, mode="home_visit")
+    client = login("sh_social2")
+    assert person.shared_name in client.get(reverse("duties:day_list")).text.split('data-testid="due-today"')[0]
+    start = timezone.now() - dt.timedelta(minutes=30)
+    casework.contact_record(actor=worker, case=case, data={"mode": "home_visit", "met": "family_only",
+                                                           "started_at": start, "ended_at": timezone.now()})
+    assert Duty.objects.get(dedupe_key=f"appointment:{appointment.pk}").status == DutyStatus.DONE
+
+
+def test_overdue_duties_escalate_to_the_supervisor_after_the_grace_period_once(staff):
+    worker = staff("sh_social2")
+    person = Person.objects.filter(owner=worker).first()
+    duty = services.duty_open(key="test:1", kind="contact", title="家访", person=person, owner=worker,
+                              organisation=worker.organisation, due_on=dt.date(2026, 11, 16), rule_key="x",
+                              source="test")
+    services.duties_tick(today=dt.date(2026, 11, 18))
+    duty.refresh_from_db()
+    assert duty.escalated_at is None  # within the 2 working days of grace
+    services.duties_tick(today=dt.date(2026, 11, 19))
+    duty.refresh_from_db()
+    first = duty.escalated_at
+    assert duty.escalated_to == staff("sh_supervisor") and first
+    services.duties_tick(today=dt.date(2026, 11, 20))
+    duty.refresh_from_db()
+    assert duty.escalated_at == first  # idempotent
+    assert staff("sh_supervisor").notifications.filter(duty=duty).count() == 1
+
+
+def test_snoozing_needs_a_reason_and_hides_the_duty_until_then(staff):
+    worker = staff("sh_social2")
+    person = Person.objects.filter(owner=worker).first()
+    duty = services.duty_open(key="test:2", kind="contact", title="电话回访", person=person, owner=worker,
+                              organisation=worker.organisation, due_on=timezone.localdate(), rule_key="x",
+                              source="test")
+    with pytest.raises(ValidationError):
+        services.duty_snooze(actor=worker, duty=duty, until=timezone.localdate() + dt.timedelta(days=3), reason="")
+    services.duty_snooze(actor=worker, duty=duty, until=timezone.localdate() + dt.timedelta(days=3),
+                         reason="服务对象外出务工，下周返回")
+    assert duty not in day_list(user=worker).today
+    with pytest.raises(PermissionDenied):
+        services.duty_mark_done(actor=staff("sh_social"), duty=duty, note="x")
+
+
+def test_opening_a_duty_twice_does_not_double_it(staff):
+    worker = staff("sh_social2")
+    person = Person.objects.filter(owner=worker).first()
+    for _ in range(2):
+        services.duty_open(key="test:3", kind="contact", title="x", person=person, owner=worker,
+                           organisation=worker.organisation, due_on=timezone.localdate(), rule_key="x", source="t")
+    assert Duty.objects.filter(dedupe_key="test:3").count() == 1
+
+
+def test_the_day_list_takes_the_same_queries_for_few_or_many_duties(staff, login):
+    worker = staff("sh_social2")
+    person = Person.objects.filter(owner=worker).first()
+    client = login("sh_social2")
+    client.get(reverse("duties:day_list"))
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("duties:day_list"))
+    for n in range(15):
+        services.duty_open(key=f"bulk:{n}", kind="contact", title=f"事项{n}", person=person, owner=worker,
+                           organisation=worker.organisation, due_on=timezone.localdate() - dt.timedelta(days=n % 3),
+                           rule_key="x", source="t")
+    with CaptureQueriesContext(connection) as many:
+        client.get(reverse("duties:day_list"))
+    assert len(many) == len(few)
+
+
+def test_a_supervisor_sees_counts_per_office(login):
+    page = login("sh_supervisor").get(reverse("duties:day_list"))
+    assert "新航" in page.text and 'data-testid="overdue"' in page.text
