@@ -12,12 +12,21 @@ LEGAL_TIME_LIMITS = [
     ("resettlement_home_visit_days", 7, "days", "重点帮教对象回归后家访期限", "地方安置帮教实务", True),
     ("duty_escalation_grace_working_days", 2, "working_days", "逾期事项提交督导前的宽限工作日",
      "同行默认值，由司法局设定", False),
+    ("reprimands_before_warning", 2, "times", "训诫后仍不改正、建议警告的训诫次数", "社区矫正法实施办法第34、35条", True),
+    ("warnings_before_revocation", 2, "times", "警告后仍不改正、建议提请撤销的警告次数", "社区矫正法实施办法第46条", True),
+    ("leave_office_max_days", 7, "days", "司法所可批准的外出天数上限（受委托时）", "社区矫正法第27条；实施办法", True),
+    ("leave_county_max_days", 30, "days", "县级社区矫正机构一次批准的外出天数上限", "社区矫正法第27条；实施办法", True),
+    ("leave_two_month_total_days", 30, "days", "两个月内累计外出超过此数须报上一级批准", "社区矫正法实施办法", True),
+    ("leave_apply_days_ahead", 3, "days", "外出申请应提前的天数", "社区矫正法实施办法", True),
+    ("monitoring_max_months", 3, "months", "电子定位每次期限上限", "社区矫正法第29条", False),
+    ("monitoring_review_days_before_end", 7, "days", "电子定位期满前复查的提前天数", "同行默认值", False),
 ]
 
 FIRST_LIBRARY_YEAR = 2024  # older deadlines are history; the library knows years from 2004
 
 
 def ensure_legal_time_limits(model) -> None:
+    """Create missing rows; existing rows (perhaps edited) are left alone."""
     for key, value, unit, description, source, verify in LEGAL_TIME_LIMITS:
         model.objects.get_or_create(key=key, area=None, defaults={
             "value": value, "unit": unit, "description": description, "source": source,

@@ -45,7 +45,7 @@ class LegalTimeLimit(models.Model):
                              related_name="legal_time_limits")
     value = models.IntegerField(_("value"))
     unit = models.CharField(_("unit"), max_length=16, choices=[("days", _("days")), ("working_days", _("working days")),
-                                                              ("months", _("months"))])
+                                                              ("months", _("months")), ("times", _("times"))])
     description = models.CharField(_("description"), max_length=200)
     source = models.CharField(_("source"), max_length=200)
     needs_verification = models.BooleanField(_("differs between provinces"), default=False)

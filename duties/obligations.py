@@ -16,7 +16,7 @@ from .selectors import legal_time_limit
 from .services import duty_cancel, duty_complete, duty_open
 
 
-def _office_of(person) -> Organisation:
+def office_of(person) -> Organisation:
     """The 司法所 of the person's street (legal supervision is its work whoever owns the case)."""
     office = Organisation.objects.filter(area_id=person.area_id, kind=OrganisationKind.JUDICIAL_OFFICE,
                                          is_active=True).first()
@@ -27,7 +27,7 @@ def correction_started(enrolment) -> None:
     """A community-correction record: check-in (L2), the correction plan (L7) and, before the end, the
     self-summary (L17)."""
     person, area = enrolment.person, enrolment.person.area
-    office = _office_of(person)
+    office = office_of(person)
     url = reverse("people:detail", args=[person.pk])
     check_in = legal_time_limit(area, "check_in_days")
     if enrolment.checked_in_on is None:

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "people",
     "casework",
     "duties",
+    "supervision",
     "demo",
 ]
 

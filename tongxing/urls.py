@@ -14,6 +14,7 @@ urlpatterns = [
     path("people/", include("people.urls")),
     path("cases/", include("casework.urls")),
     path("today/", include("duties.urls")),
+    path("supervision/", include("supervision.urls")),
     path("orgs/", include("orgs.urls")),
     path("audit/", include("audit.urls")),
     path("account/", include("accounts.urls")),

@@ -1,0 +1,110 @@
+"""Legal supervision of community corrections (LAW.md L8, L11, L13, L14): levels, leave, electronic monitoring,
+rewards and sanctions. Every record hangs on the person's community-correction record (people.Enrolment)."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Level(models.TextChoices):
+    STRICT = "strict", _("strict (严管)")
+    NORMAL = "normal", _("normal (普管)")
+    LENIENT = "lenient", _("lenient (宽管)")
+
+
+class LevelChange(models.Model):
+    enrolment = models.ForeignKey("people.Enrolment", on_delete=models.CASCADE, related_name="level_changes")
+    level = models.CharField(_("supervision level"), max_length=10, choices=Level.choices)
+    since = models.DateField(_("since"))
+    reason = models.CharField(_("reason"), max_length=300)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-since", "-id"]
+
+
+class SanctionKind(models.TextChoices):
+    """CCL 28, Measures 34, 35, 46: the ladder from commendation to a proposal to revoke."""
+
+    COMMENDATION = "commendation", _("commendation (表扬)")
+    REPRIMAND = "reprimand", _("reprimand (训诫)")
+    WARNING = "warning", _("warning (警告)")
+    POLICE_PENALTY = "police_penalty", _("proposal of a public-security penalty (提请治安管理处罚)")
+    REVOCATION = "revocation", _("proposal to revoke probation or parole (提请撤销缓刑/假释)")
+
+
+class Sanction(models.Model):
+    enrolment = models.ForeignKey("people.Enrolment", on_delete=models.CASCADE, related_name="sanctions")
+    kind = models.CharField(_("decision"), max_length=16, choices=SanctionKind.choices)
+    on = models.DateField(_("date"))
+    facts = models.TextField(_("facts and reasons"))
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-on", "-id"]
+
+
+class LeaveLevel(models.TextChoices):
+    OFFICE = "office", _("the judicial office (delegated)")
+    COUNTY = "county", _("the county community-corrections agency")
+    HIGHER = "higher", _("the agency one level up")
+
+
+class LeaveStatus(models.TextChoices):
+    PENDING = "pending", _("waiting")
+    APPROVED = "approved", _("approved")
+    REFUSED = "refused", _("refused")
+    RETURNED = "returned", _("returned and reported back")
+
+
+class LeaveApplication(models.Model):
+    """外出 (CCL 27): who approves depends on the length, and on the days already away in the last two months."""
+
+    enrolment = models.ForeignKey("people.Enrolment", on_delete=models.CASCADE, related_name="leave_applications")
+    destination = models.CharField(_("destination"), max_length=120)
+    reason = models.CharField(_("reason"), max_length=300)
+    leave_on = models.DateField(_("leaves on"))
+    return_on = models.DateField(_("returns on"))
+    approval_level = models.CharField(_("approved by"), max_length=10, choices=LeaveLevel.choices)
+    status = models.CharField(_("status"), max_length=10, choices=LeaveStatus.choices, default=LeaveStatus.PENDING)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    decision_note = models.CharField(_("comment"), max_length=300, blank=True)
+    returned_on = models.DateField(_("reported back on"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-leave_on", "-id"]
+
+    @property
+    def days(self) -> int:
+        return (self.return_on - self.leave_on).days + 1
+
+
+class MonitoringReason(models.TextChoices):
+    """CCL 29: the only five cases in which electronic monitoring may be used."""
+
+    COURT_BAN = "court_ban", _("breached a ban set by the court")
+    LEFT_WITHOUT_APPROVAL = "left_without_approval", _("left the area without approval")
+    REFUSED_TO_REPORT = "refused_to_report", _("refused to report after a warning")
+    POLICE_PENALTY = "police_penalty", _("received a public-security penalty")
+    PENDING_REVOCATION = "pending_revocation", _("revocation or custody is being proposed")
+
+
+class MonitoringPeriod(models.Model):
+    enrolment = models.ForeignKey("people.Enrolment", on_delete=models.CASCADE, related_name="monitoring_periods")
+    reason = models.CharField(_("legal ground"), max_length=24, choices=MonitoringReason.choices)
+    facts = models.TextField(_("facts"))
+    start_on = models.DateField(_("from"))
+    end_on = models.DateField(_("until"))
+    approved_by_name = models.CharField(_("approved by (county bureau head)"), max_length=50)
+    renews = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT, related_name="renewal")
+    removed_on = models.DateField(_("removed on"), null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-start_on", "-id"]

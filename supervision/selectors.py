@@ -1,0 +1,53 @@
+import datetime as dt
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from duties.obligations import office_of  # noqa: F401 — one definition of "the person's office"
+from duties.selectors import legal_time_limit
+
+from .models import LeaveApplication, LeaveStatus, MonitoringPeriod, Sanction, SanctionKind
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    kind: str
+    text: str
+    source: str
+
+
+def sanction_suggestion(*, enrolment) -> Suggestion | None:
+    """What the ladder suggests next (L14): two reprimands without change → a warning; two warnings → a proposal
+    to revoke. A suggestion only: the officer decides."""
+    area = enrolment.person.area
+    kinds = list(Sanction.objects.filter(enrolment=enrolment).order_by("on", "id").values_list("kind", flat=True))
+    if SanctionKind.REVOCATION in kinds:
+        return None
+    warnings_rule = legal_time_limit(area, "warnings_before_revocation")
+    if kinds.count(SanctionKind.WARNING) >= warnings_rule.value:
+        return Suggestion(SanctionKind.REVOCATION, _("%(n)s warnings without change: consider proposing to revoke "
+                                                     "probation or parole.") % {"n": kinds.count("warning")},
+                          warnings_rule.source)
+    last_warning = max((i for i, k in enumerate(kinds) if k == SanctionKind.WARNING), default=-1)
+    reprimands = kinds[last_warning + 1:].count(SanctionKind.REPRIMAND)
+    reprimand_rule = legal_time_limit(area, "reprimands_before_warning")
+    if reprimands >= reprimand_rule.value:
+        return Suggestion(SanctionKind.WARNING, _("%(n)s reprimands without change: consider a warning.")
+                          % {"n": reprimands}, reprimand_rule.source)
+    return None
+
+
+def days_away_before(*, enrolment, day: dt.date, within_days: int) -> int:
+    """Days of approved leave in the `within_days` before `day` (for the two-month total of L11)."""
+    since = day - dt.timedelta(days=within_days)
+    total = 0
+    for leave in LeaveApplication.objects.filter(enrolment=enrolment, return_on__gte=since, leave_on__lt=day,
+                                                 status__in=[LeaveStatus.APPROVED, LeaveStatus.RETURNED]):
+        total += (min(leave.return_on, day - dt.timedelta(days=1)) - max(leave.leave_on, since)).days + 1
+    return total
+
+
+def active_monitoring(*, enrolment, day: dt.date) -> MonitoringPeriod | None:
+    """The period in force on `day`: started, not past its end, not removed. Expired periods simply stop."""
+    return (MonitoringPeriod.objects.filter(enrolment=enrolment, start_on__lte=day, end_on__gte=day)
+            .exclude(removed_on__lte=day).first())

@@ -1,0 +1,205 @@
+"""Legal supervision writes: the sanctions ladder, leave with approval by length, electronic monitoring.
+
+The 司法所 acts (judicial officers), the county agency decides what exceeds the office's delegation (bureau
+leaders here); every number is a `LegalTimeLimit` row with its source.
+"""
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.roles import Role
+from audit.services import audit_record
+from duties import workdays
+from duties.selectors import legal_time_limit
+from duties.services import duty_cancel, duty_complete, duty_open
+from people.models import Enrolment, EnrolmentStatus
+from people.populations import Population
+from tongxing.permissions import require
+
+from . import selectors
+from .models import (
+    LeaveApplication, LeaveLevel, LeaveStatus, MonitoringPeriod, MonitoringReason, Sanction,
+)
+
+LEGAL_ACTORS = {Role.JUDICIAL_OFFICER, Role.BUREAU_LEADER}
+
+
+def _require_legal_actor(actor, enrolment: Enrolment) -> None:
+    require(actor, "people.view_person", enrolment.person)
+    if actor.role not in LEGAL_ACTORS:
+        raise PermissionDenied(_("Legal supervision decisions are taken by the judicial office or the bureau."))
+    if enrolment.population != Population.CORRECTION or enrolment.status != EnrolmentStatus.ACTIVE:
+        raise ValidationError(_("This is done on an active community-correction record."))
+
+
+@transaction.atomic
+def sanction_record(*, actor, enrolment: Enrolment, kind: str, on: dt.date, facts: str) -> Sanction:
+    """Record a reward or sanction of the ladder; the view then shows what the rules suggest next."""
+    _require_legal_actor(actor, enrolment)
+    if not facts.strip():
+        raise ValidationError({"facts": [_("Write the facts and reasons.")]})
+    sanction = Sanction(enrolment=enrolment, kind=kind, on=on, facts=facts.strip(), decided_by=actor)
+    sanction.full_clean(exclude=["enrolment", "decided_by"])
+    sanction.save()
+    audit_record(actor=actor, action=f"sanction.{kind}", target=sanction, person=enrolment.person, reason=facts)
+    return sanction
+
+
+def leave_level_for(*, enrolment: Enrolment, leave_on: dt.date, return_on: dt.date) -> str:
+    """Who approves a leave of this length (L11): the office up to 7 days when delegated, the county up to 30 per
+    approval, the next level up beyond that or beyond 30 days within two months."""
+    area = enrolment.person.area
+    days = (return_on - leave_on).days + 1
+    office_max = legal_time_limit(area, "leave_office_max_days").value
+    county_max = legal_time_limit(area, "leave_county_max_days").value
+    two_month_total = legal_time_limit(area, "leave_two_month_total_days").value
+    already = selectors.days_away_before(enrolment=enrolment, day=leave_on, within_days=61)
+    if days > county_max or days + already > two_month_total:
+        return LeaveLevel.HIGHER
+    return LeaveLevel.OFFICE if days <= office_max else LeaveLevel.COUNTY
+
+
+@transaction.atomic
+def leave_apply(*, actor, enrolment: Enrolment, destination: str, reason: str, leave_on: dt.date,
+                return_on: dt.date) -> tuple[LeaveApplication, list[str]]:
+    _require_legal_actor(actor, enrolment)
+    if return_on < leave_on:
+        raise ValidationError({"return_on": [_("The return is before the departure.")]})
+    if not destination.strip() or not reason.strip():
+        raise ValidationError({"destination": [_("Give the destination and the reason.")]})
+    leave = LeaveApplication(enrolment=enrolment, destination=destination.strip(), reason=reason.strip(),
+                             leave_on=leave_on, return_on=return_on, recorded_by=actor,
+                             approval_level=leave_level_for(enrolment=enrolment, leave_on=leave_on,
+                                                            return_on=return_on))
+    leave.save()
+    audit_record(actor=actor, action="leave.applied", target=leave, person=enrolment.person,
+                 changes={"days": leave.days, "level": leave.approval_level})
+    warnings = []
+    ahead = legal_time_limit(enrolment.person.area, "leave_apply_days_ahead")
+    if (leave_on - timezone.localdate()).days < ahead.value:
+        warnings.append(_("Applied less than %(n)s days ahead (%(source)s).") % {"n": ahead.value,
+                                                                                 "source": ahead.source})
+    return leave, warnings
+
+
+@transaction.atomic
+def leave_decide(*, actor, leave: LeaveApplication, approve: bool, note: str = "") -> LeaveApplication:
+    """The office decides what it may; the bureau decides county-level leave and records the higher level's
+    decision for longer ones."""
+    leave = LeaveApplication.objects.select_for_update(of=("self",)).select_related("enrolment__person").get(
+        pk=leave.pk)
+    _require_legal_actor(actor, leave.enrolment)
+    if leave.status != LeaveStatus.PENDING:
+        raise ValidationError(_("This application was already decided."))
+    if leave.approval_level != LeaveLevel.OFFICE and actor.role != Role.BUREAU_LEADER:
+        raise PermissionDenied(_("A leave of %(days)s days is decided by %(level)s.") % {
+            "days": leave.days, "level": leave.get_approval_level_display()})
+    if leave.approval_level == LeaveLevel.HIGHER and not note.strip():
+        raise ValidationError({"note": [_("Name the higher agency's decision (document number).")]})
+    leave.status = LeaveStatus.APPROVED if approve else LeaveStatus.REFUSED
+    leave.decided_by, leave.decision_note = actor, note.strip()
+    leave.save(update_fields=["status", "decided_by", "decision_note"])
+    audit_record(actor=actor, action=f"leave.{leave.status}", target=leave, person=leave.enrolment.person,
+                 reason=note)
+    if approve:
+        person = leave.enrolment.person
+        duty_open(key=f"leave_return:{leave.pk}", kind="leave_return", person=person,
+                  organisation=selectors.office_of(person), owner_role=Role.JUDICIAL_OFFICER,
+                  due_on=leave.return_on + dt.timedelta(days=1),
+                  title=_("Back-report after leave: %(name)s") % {"name": person.shared_name},
+                  rule_key="leave_return", source="社区矫正法实施办法（销假）", url=person.get_absolute_url())
+    return leave
+
+
+@transaction.atomic
+def leave_returned(*, actor, leave: LeaveApplication, on: dt.date) -> LeaveApplication:
+    leave = LeaveApplication.objects.select_for_update(of=("self",)).select_related("enrolment__person").get(
+        pk=leave.pk)
+    _require_legal_actor(actor, leave.enrolment)
+    if leave.status != LeaveStatus.APPROVED:
+        raise ValidationError(_("Only an approved leave is reported back."))
+    leave.status, leave.returned_on = LeaveStatus.RETURNED, on
+    leave.save(update_fields=["status", "returned_on"])
+    audit_record(actor=actor, action="leave.returned", target=leave, person=leave.enrolment.person)
+    duty_complete(key=f"leave_return:{leave.pk}", note=_("Reported back on %(day)s") % {"day": on})
+    return leave
+
+
+def _monitoring_review_duty(period: MonitoringPeriod) -> None:
+    person = period.enrolment.person
+    before = legal_time_limit(person.area, "monitoring_review_days_before_end").value
+    duty_open(key=f"monitoring_review:{period.pk}", kind="monitoring_review", person=person,
+              organisation=selectors.office_of(person), owner_role=Role.JUDICIAL_OFFICER,
+              due_on=period.end_on - dt.timedelta(days=before),
+              title=_("Electronic monitoring ends %(day)s: remove or renew for %(name)s") % {
+                  "day": period.end_on, "name": person.shared_name},
+              rule_key="monitoring_max_months", source="社区矫正法第29条", url=person.get_absolute_url())
+
+
+def _check_period(enrolment: Enrolment, start_on: dt.date, end_on: dt.date) -> None:
+    months = legal_time_limit(enrolment.person.area, "monitoring_max_months")
+    if end_on < start_on:
+        raise ValidationError({"end_on": [_("The end is before the start.")]})
+    if end_on > workdays.add_months(start_on, months.value):
+        raise ValidationError({"end_on": [_("Electronic monitoring lasts at most %(n)s months at a time (%(source)s).")
+                                          % {"n": months.value, "source": months.source}]})
+
+
+@transaction.atomic
+def monitoring_start(*, actor, enrolment: Enrolment, reason: str, facts: str, start_on: dt.date, end_on: dt.date,
+                     approved_by_name: str) -> MonitoringPeriod:
+    """Only in the five cases of CCL 29, with the county bureau head's approval, for at most three months."""
+    _require_legal_actor(actor, enrolment)
+    if reason not in MonitoringReason.values:
+        raise ValidationError({"reason": [_("Electronic monitoring is lawful only in the five cases of CCL 29.")]})
+    if not facts.strip() or not approved_by_name.strip():
+        raise ValidationError({"facts": [_("Give the facts and who approved it.")]})
+    if selectors.active_monitoring(enrolment=enrolment, day=start_on):
+        raise ValidationError(_("A monitoring period is already running; renew it instead."))
+    _check_period(enrolment, start_on, end_on)
+    period = MonitoringPeriod.objects.create(enrolment=enrolment, reason=reason, facts=facts.strip(),
+                                             start_on=start_on, end_on=end_on,
+                                             approved_by_name=approved_by_name.strip(), recorded_by=actor)
+    audit_record(actor=actor, action="monitoring.started", target=period, person=enrolment.person,
+                 changes={"reason": reason, "until": end_on.isoformat()})
+    _monitoring_review_duty(period)
+    return period
+
+
+@transaction.atomic
+def monitoring_renew(*, actor, period: MonitoringPeriod, end_on: dt.date, facts: str) -> MonitoringPeriod:
+    """A renewal after review: a new period of at most three months from the day after the old one ends."""
+    period = MonitoringPeriod.objects.select_for_update(of=("self",)).select_related("enrolment__person").get(
+        pk=period.pk)
+    _require_legal_actor(actor, period.enrolment)
+    if period.removed_on or hasattr(period, "renewal"):
+        raise ValidationError(_("This period was already removed or renewed."))
+    if not facts.strip():
+        raise ValidationError({"facts": [_("Say why it is still needed.")]})
+    start_on = period.end_on + dt.timedelta(days=1)
+    _check_period(period.enrolment, start_on, end_on)
+    renewal = MonitoringPeriod.objects.create(enrolment=period.enrolment, reason=period.reason, facts=facts.strip(),
+                                              start_on=start_on, end_on=end_on, renews=period,
+                                              approved_by_name=period.approved_by_name, recorded_by=actor)
+    duty_complete(key=f"monitoring_review:{period.pk}", note=_("Renewed"))
+    audit_record(actor=actor, action="monitoring.renewed", target=renewal, person=period.enrolment.person)
+    _monitoring_review_duty(renewal)
+    return renewal
+
+
+@transaction.atomic
+def monitoring_remove(*, actor, period: MonitoringPeriod, on: dt.date, note: str) -> MonitoringPeriod:
+    """Removed as soon as it is no longer needed (CCL 29)."""
+    _require_legal_actor(actor, period.enrolment)
+    if period.removed_on:
+        raise ValidationError(_("Already removed."))
+    period.removed_on = on
+    period.save(update_fields=["removed_on"])
+    duty_cancel(key=f"monitoring_review:{period.pk}", note=_("Removed"))
+    audit_record(actor=actor, action="monitoring.removed", target=period, person=period.enrolment.person,
+                 reason=note)
+    return period

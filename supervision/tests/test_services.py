@@ -1,0 +1,114 @@
+"""Legal supervision: the sanctions ladder, leave routed by length, electronic monitoring within its limits."""
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from duties.models import Duty, DutyStatus
+from people.models import Enrolment
+from supervision import selectors, services
+from supervision.models import LeaveLevel
+
+TODAY = dt.date(2026, 11, 16)
+
+
+@pytest.fixture
+def enrolment(db):
+    """An active community-correction record in the Beijing-model district (司法所-led)."""
+    return Enrolment.objects.filter(population="correction", status="active",
+                                    person__owner__username="bj_officer").select_related("person__area").first()
+
+
+def sanction(staff, enrolment, kind, day):
+    return services.sanction_record(actor=staff("bj_officer"), enrolment=enrolment, kind=kind, on=day, facts="未按时报告")
+
+
+def test_two_reprimands_without_change_suggest_a_warning(staff, enrolment):
+    sanction(staff, enrolment, "reprimand", dt.date(2026, 9, 1))
+    assert selectors.sanction_suggestion(enrolment=enrolment) is None
+    sanction(staff, enrolment, "reprimand", dt.date(2026, 10, 1))
+    suggestion = selectors.sanction_suggestion(enrolment=enrolment)
+    assert suggestion.kind == "warning" and "34" in suggestion.source
+
+
+def test_a_warning_resets_the_reprimand_count_and_two_warnings_suggest_revocation(staff, enrolment):
+    for kind, month in [("reprimand", 6), ("reprimand", 7), ("warning", 8)]:
+        sanction(staff, enrolment, kind, dt.date(2026, month, 1))
+    assert selectors.sanction_suggestion(enrolment=enrolment) is None
+    sanction(staff, enrolment, "warning", dt.date(2026, 10, 1))
+    assert selectors.sanction_suggestion(enrolment=enrolment).kind == "revocation"
+
+
+def test_only_the_office_or_bureau_decides_sanctions(staff, enrolment):
+    with pytest.raises(PermissionDenied):
+        services.sanction_record(actor=staff("bj_social"), enrolment=enrolment, kind="warning", on=TODAY, facts="x")
+
+
+@pytest.mark.parametrize("days,level", [(3, LeaveLevel.OFFICE), (7, LeaveLevel.OFFICE), (8, LeaveLevel.COUNTY),
+                                        (30, LeaveLevel.COUNTY), (31, LeaveLevel.HIGHER)])
+def test_leave_is_routed_by_its_length(staff, enrolment, days, level):
+    start = timezone.localdate() + dt.timedelta(days=5)
+    leave, _warnings = services.leave_apply(actor=staff("bj_officer"), enrolment=enrolment, destination="河北省保定市",
+                                            reason="探亲", leave_on=start, return_on=start + dt.timedelta(days=days - 1))
+    assert leave.approval_level == level
+
+
+def test_more_than_thirty_days_away_within_two_months_goes_up_a_level(staff, enrolment):
+    officer, leader = staff("bj_officer"), staff("bj_leader")
+    first, _w = services.leave_apply(actor=officer, enrolment=enrolment, destination="天津", reason="务工",
+                                     leave_on=dt.date(2026, 12, 1), return_on=dt.date(2026, 12, 20))
+    services.leave_decide(actor=leader, leave=first, approve=True)
+    second, _w = services.leave_apply(actor=officer, enrolment=enrolment, destination="天津", reason="务工",
+                                      leave_on=dt.date(2027, 1, 5), return_on=dt.date(2027, 1, 16))
+    assert second.days == 12 and second.approval_level == LeaveLevel.HIGHER
+
+
+def test_the_office_cannot_approve_a_county_level_leave_and_approval_opens_the_back_report(staff, enrolment):
+    start = timezone.localdate() + dt.timedelta(days=5)
+    leave, _w = services.leave_apply(actor=staff("bj_officer"), enrolment=enrolment, destination="上海", reason="就医",
+                                     leave_on=start, return_on=start + dt.timedelta(days=14))
+    with pytest.raises(PermissionDenied):
+        services.leave_decide(actor=staff("bj_officer"), leave=leave, approve=True)
+    services.leave_decide(actor=staff("bj_leader"), leave=leave, approve=True)
+    duty = Duty.objects.get(dedupe_key=f"leave_return:{leave.pk}")
+    assert duty.due_on == leave.return_on + dt.timedelta(days=1)
+    services.leave_returned(actor=staff("bj_officer"), leave=leave, on=leave.return_on)
+    duty.refresh_from_db()
+    assert duty.status == DutyStatus.DONE
+
+
+def test_a_late_application_is_warned_about(staff, enrolment):
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    _leave, warnings = services.leave_apply(actor=staff("bj_officer"), enrolment=enrolment, destination="廊坊",
+                                            reason="奔丧", leave_on=tomorrow, return_on=tomorrow)
+    assert warnings and "3" in warnings[0]
+
+
+def test_monitoring_is_lawful_only_for_the_five_cases_and_three_months(staff, enrolment):
+    officer = staff("bj_officer")
+    with pytest.raises(ValidationError):
+        services.monitoring_start(actor=officer, enrolment=enrolment, reason="convenience", facts="x",
+                                  start_on=TODAY, end_on=TODAY + dt.timedelta(days=30), approved_by_name="局长")
+    with pytest.raises(ValidationError):
+        services.monitoring_start(actor=officer, enrolment=enrolment, reason="left_without_approval", facts="擅自离京",
+                                  start_on=TODAY, end_on=dt.date(2027, 2, 17), approved_by_name="局长")
+
+
+def test_a_monitoring_period_expires_and_its_review_comes_first(staff, enrolment):
+    officer = staff("bj_officer")
+    period = services.monitoring_start(actor=officer, enrolment=enrolment, reason="left_without_approval",
+                                       facts="擅自离京三日", start_on=TODAY, end_on=dt.date(2027, 2, 16),
+                                       approved_by_name="东城区司法局局长")
+    review = Duty.objects.get(dedupe_key=f"monitoring_review:{period.pk}")
+    assert review.due_on == dt.date(2027, 2, 9) and review.source == "社区矫正法第29条"
+    assert selectors.active_monitoring(enrolment=enrolment, day=dt.date(2027, 2, 16)) == period
+    assert selectors.active_monitoring(enrolment=enrolment, day=dt.date(2027, 2, 17)) is None  # expired
+    renewal = services.monitoring_renew(actor=officer, period=period, end_on=dt.date(2027, 5, 17), facts="仍未稳定")
+    assert renewal.start_on == dt.date(2027, 2, 17)
+    assert selectors.active_monitoring(enrolment=enrolment, day=dt.date(2027, 3, 1)) == renewal
+    review.refresh_from_db()
+    assert review.status == DutyStatus.DONE
+    services.monitoring_remove(actor=officer, period=renewal, on=dt.date(2027, 3, 10), note="表现良好，提前解除")
+    assert selectors.active_monitoring(enrolment=enrolment, day=dt.date(2027, 3, 11)) is None

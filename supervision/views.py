@@ -1,0 +1,89 @@
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from people.access import open_file
+from people.models import Enrolment
+from people.selectors import people_visible_to, sees_offence
+from people.services import check_in_record
+
+from . import selectors, services
+from .models import LeaveApplication, MonitoringPeriod, MonitoringReason, SanctionKind
+
+
+def _date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ValidationError(_("“%(date)s” is not a date like 2026-12-31.") % {"date": value}) from None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def enrolment_supervision(request, pk: int):
+    """One page for the legal supervision of one community-correction record."""
+    enrolment = get_object_or_404(Enrolment.objects.select_related("person__area"), pk=pk, population="correction",
+                                  person__in=people_visible_to(user=request.user, include_inactive=True))
+    if not sees_offence(user=request.user, person=enrolment.person):
+        raise PermissionDenied(_("Legal supervision is not shown to your role."))
+    _person, interruption = open_file(request, enrolment.person_id) if request.method == "GET" else (None, None)
+    if interruption:
+        return interruption
+    if request.method == "POST":
+        action, data, user = request.POST.get("action"), request.POST, request.user
+        try:
+            if action == "check_in":
+                _e, warnings = check_in_record(actor=user, enrolment=enrolment, on=_date(data.get("on", "")))
+                for w in warnings:
+                    messages.warning(request, w)
+            elif action == "sanction":
+                services.sanction_record(actor=user, enrolment=enrolment, kind=data.get("kind", ""),
+                                         on=_date(data.get("on", "")), facts=data.get("facts", ""))
+            elif action == "leave":
+                _l, warnings = services.leave_apply(actor=user, enrolment=enrolment,
+                                                    destination=data.get("destination", ""),
+                                                    reason=data.get("reason", ""),
+                                                    leave_on=_date(data.get("leave_on", "")),
+                                                    return_on=_date(data.get("return_on", "")))
+                for w in warnings:
+                    messages.warning(request, w)
+            elif action in ("leave_approve", "leave_refuse"):
+                leave = get_object_or_404(LeaveApplication, pk=data.get("leave"), enrolment=enrolment)
+                services.leave_decide(actor=user, leave=leave, approve=action == "leave_approve",
+                                      note=data.get("note", ""))
+            elif action == "leave_returned":
+                leave = get_object_or_404(LeaveApplication, pk=data.get("leave"), enrolment=enrolment)
+                services.leave_returned(actor=user, leave=leave, on=timezone.localdate())
+            elif action == "monitoring":
+                services.monitoring_start(actor=user, enrolment=enrolment, reason=data.get("reason", ""),
+                                          facts=data.get("facts", ""), start_on=_date(data.get("start_on", "")),
+                                          end_on=_date(data.get("end_on", "")),
+                                          approved_by_name=data.get("approved_by_name", ""))
+            elif action in ("monitoring_renew", "monitoring_remove"):
+                period = get_object_or_404(MonitoringPeriod, pk=data.get("period"), enrolment=enrolment)
+                if action == "monitoring_renew":
+                    services.monitoring_renew(actor=user, period=period, end_on=_date(data.get("end_on", "")),
+                                              facts=data.get("facts", ""))
+                else:
+                    services.monitoring_remove(actor=user, period=period, on=timezone.localdate(),
+                                               note=data.get("facts", ""))
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        except PermissionDenied as exc:
+            messages.error(request, str(exc))
+        return redirect("supervision:enrolment", pk=pk)
+    today = timezone.localdate()
+    return render(request, "supervision/enrolment.html", {
+        "enrolment": enrolment, "person": enrolment.person, "today": today,
+        "suggestion": selectors.sanction_suggestion(enrolment=enrolment),
+        "sanctions": enrolment.sanctions.select_related("decided_by"),
+        "leaves": enrolment.leave_applications.select_related("decided_by"),
+        "periods": enrolment.monitoring_periods.all(),
+        "active_period": selectors.active_monitoring(enrolment=enrolment, day=today),
+        "sanction_kinds": SanctionKind.choices, "monitoring_reasons": MonitoringReason.choices})
