@@ -20,6 +20,13 @@ LEGAL_TIME_LIMITS = [
     ("leave_apply_days_ahead", 3, "days", "外出申请应提前的天数", "社区矫正法实施办法", True),
     ("monitoring_max_months", 3, "months", "电子定位每次期限上限", "社区矫正法第29条", False),
     ("monitoring_review_days_before_end", 7, "days", "电子定位期满前复查的提前天数", "同行默认值", False),
+    ("initial_strict_months", 2, "months", "入矫初期严管期", "省级分类管理规定", True),
+    ("report_interval_days_strict", 7, "days", "严管对象报告间隔", "省级分类管理规定", True),
+    ("report_interval_days_normal", 30, "days", "普管对象报告间隔", "省级分类管理规定", True),
+    ("report_interval_days_lenient", 60, "days", "宽管对象报告间隔", "省级分类管理规定", True),
+    ("strict_after_reprimands", 2, "times", "训诫达到此次数时适用严管", "省级分类管理规定", True),
+    ("months_at_level_before_lighter", 2, "months", "调整为较宽管理等级前在本等级的最短月数（其间无训诫、警告）",
+     "省级分类管理规定", True),
 ]
 
 FIRST_LIBRARY_YEAR = 2024  # older deadlines are history; the library knows years from 2004

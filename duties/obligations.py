@@ -41,6 +41,9 @@ def correction_started(enrolment) -> None:
               owner_role="judicial_officer", due_on=workdays.add_months(enrolment.start_date, plan.value),
               title=_("Correction plan for %(name)s") % {"name": person.shared_name}, rule_key=plan.key,
               source=plan.source, url=url)
+    from supervision.services import correction_level_start
+
+    correction_level_start(enrolment)
     if enrolment.end_date:
         summary = legal_time_limit(area, "self_summary_days_before_end")
         due = enrolment.end_date - dt.timedelta(days=summary.value)
@@ -51,8 +54,16 @@ def correction_started(enrolment) -> None:
 
 
 def correction_ended(enrolment) -> None:
+    """Every legal duty of this correction record lapses with it (reports, reviews, leave, monitoring included)."""
+    note = _("The correction ended.")
     for prefix in ("check_in", "correction_plan", "self_summary"):
-        duty_cancel(key=f"{prefix}:{enrolment.pk}", note=_("The correction ended."))
+        duty_cancel(key=f"{prefix}:{enrolment.pk}", note=note)
+    for prefix in ("report", "level_review"):
+        duty_cancel(key_prefix=f"{prefix}:{enrolment.pk}:", note=note)
+    for leave_id in enrolment.leave_applications.values_list("pk", flat=True):
+        duty_cancel(key=f"leave_return:{leave_id}", note=note)
+    for period_id in enrolment.monitoring_periods.values_list("pk", flat=True):
+        duty_cancel(key=f"monitoring_review:{period_id}", note=note)
 
 
 def checked_in(enrolment, late_days: int) -> None:

@@ -11,13 +11,16 @@ from django.utils.translation import gettext as _
 from audit.services import audit_record
 
 from . import workdays
+from .channels import deliver
 from .models import CalendarException, CalendarYear, Duty, DutyStatus, Notification
 from .selectors import legal_time_limit
 
 
 def notify(*, user, text: str, url: str = "", duty: Duty | None = None) -> Notification:
-    """An in-app notification (the mail and SMS channels read the same rows)."""
-    return Notification.objects.create(user=user, text=text[:300], url=url, duty=duty)
+    """An in-app notification, also sent by e-mail and SMS where configured."""
+    notification = Notification.objects.create(user=user, text=text[:300], url=url, duty=duty)
+    deliver(notification)
+    return notification
 
 
 def _holders(duty: Duty):

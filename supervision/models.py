@@ -24,6 +24,26 @@ class LevelChange(models.Model):
         ordering = ["-since", "-id"]
 
 
+class ReportKind(models.TextChoices):
+    IN_PERSON = "in_person", _("reported in person")
+    WRITTEN = "written", _("written report")
+    PHONE = "phone", _("reported by phone")
+
+
+class Report(models.Model):
+    """定期报告: the person reports on their activities at the interval of their supervision level."""
+
+    enrolment = models.ForeignKey("people.Enrolment", on_delete=models.CASCADE, related_name="reports")
+    on = models.DateField(_("date"))
+    kind = models.CharField(_("how"), max_length=10, choices=ReportKind.choices)
+    note = models.TextField(_("note"), blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-on", "-id"]
+
+
 class SanctionKind(models.TextChoices):
     """CCL 28, Measures 34, 35, 46: the ladder from commendation to a proposal to revoke."""
 

@@ -6,7 +6,9 @@ from django.utils.translation import gettext as _
 from duties.obligations import office_of  # noqa: F401 — one definition of "the person's office"
 from duties.selectors import legal_time_limit
 
-from .models import LeaveApplication, LeaveStatus, MonitoringPeriod, Sanction, SanctionKind
+from duties import workdays
+
+from .models import Level, LevelChange, LeaveApplication, LeaveStatus, MonitoringPeriod, Sanction, SanctionKind
 
 
 @dataclass(frozen=True)
@@ -51,3 +53,36 @@ def active_monitoring(*, enrolment, day: dt.date) -> MonitoringPeriod | None:
     """The period in force on `day`: started, not past its end, not removed. Expired periods simply stop."""
     return (MonitoringPeriod.objects.filter(enrolment=enrolment, start_on__lte=day, end_on__gte=day)
             .exclude(removed_on__lte=day).first())
+
+
+def current_level(*, enrolment) -> LevelChange | None:
+    return LevelChange.objects.filter(enrolment=enrolment).order_by("-since", "-id").first()
+
+
+LIGHTER = {Level.STRICT: Level.NORMAL, Level.NORMAL: Level.LENIENT}
+
+
+def level_eligibility(*, enrolment, today: dt.date) -> tuple[str | None, str]:
+    """(the level the person may move to, why) — shown to the officer, who decides (L8)."""
+    area = enrolment.person.area
+    level = current_level(enrolment=enrolment)
+    if level is None:
+        return None, ""
+    reprimands = Sanction.objects.filter(enrolment=enrolment, kind=SanctionKind.REPRIMAND).count()
+    strict_rule = legal_time_limit(area, "strict_after_reprimands")
+    if reprimands >= strict_rule.value:
+        if level.level != Level.STRICT:
+            return Level.STRICT, _("%(n)s reprimands: strict supervision applies (%(source)s).") % {
+                "n": reprimands, "source": strict_rule.source}
+        return None, _("Stays strict: %(n)s reprimands.") % {"n": reprimands}
+    if level.level not in LIGHTER:
+        return None, ""
+    months = legal_time_limit(area, "months_at_level_before_lighter")
+    ready_on = workdays.add_months(level.since, months.value)
+    recent = Sanction.objects.filter(enrolment=enrolment, on__gte=level.since,
+                                     kind__in=[SanctionKind.REPRIMAND, SanctionKind.WARNING]).exists()
+    if today >= ready_on and not recent:
+        return LIGHTER[level.level], _("%(n)s months at this level without a reprimand or warning (%(source)s).") % {
+            "n": months.value, "source": months.source}
+    return None, _("Eligible for a lighter level from %(day)s if no reprimand or warning.") % {"day": ready_on} \
+        if not recent else _("A reprimand or warning at this level: not yet eligible.")

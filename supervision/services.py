@@ -15,6 +15,7 @@ from accounts.roles import Role
 from audit.services import audit_record
 from duties import workdays
 from duties.selectors import legal_time_limit
+from duties.models import Duty
 from duties.services import duty_cancel, duty_complete, duty_open
 from people.models import Enrolment, EnrolmentStatus
 from people.populations import Population
@@ -22,7 +23,7 @@ from tongxing.permissions import require
 
 from . import selectors
 from .models import (
-    LeaveApplication, LeaveLevel, LeaveStatus, MonitoringPeriod, MonitoringReason, Sanction,
+    Level, LevelChange, Report, LeaveApplication, LeaveLevel, LeaveStatus, MonitoringPeriod, MonitoringReason, Sanction,
 )
 
 LEGAL_ACTORS = {Role.JUDICIAL_OFFICER, Role.BUREAU_LEADER}
@@ -203,3 +204,66 @@ def monitoring_remove(*, actor, period: MonitoringPeriod, on: dt.date, note: str
     audit_record(actor=actor, action="monitoring.removed", target=period, person=period.enrolment.person,
                  reason=note)
     return period
+
+
+def _report_duty(enrolment: Enrolment, after: dt.date) -> None:
+    """The next periodic report, at the interval of the current level (L8)."""
+    person = enrolment.person
+    level = selectors.current_level(enrolment=enrolment)
+    interval = legal_time_limit(person.area, f"report_interval_days_{level.level if level else 'strict'}")
+    duty_cancel(key_prefix=f"report:{enrolment.pk}:", note=_("Replaced by the next report date"))
+    due = after + dt.timedelta(days=interval.value)
+    duty_open(key=f"report:{enrolment.pk}:{due}", kind="report", person=person,
+              organisation=selectors.office_of(person), owner_role=Role.JUDICIAL_OFFICER, due_on=due,
+              title=_("Periodic report of %(name)s") % {"name": person.shared_name}, rule_key=interval.key,
+              source=interval.source, url=person.get_absolute_url())
+
+
+def correction_level_start(enrolment: Enrolment) -> None:
+    """At intake: strict supervision for the first months (L8), the first report, and the level review."""
+    if LevelChange.objects.filter(enrolment=enrolment).exists():
+        return
+    person = enrolment.person
+    months = legal_time_limit(person.area, "initial_strict_months")
+    LevelChange.objects.create(enrolment=enrolment, level=Level.STRICT, since=enrolment.start_date,
+                               reason=_("First months of correction (%(source)s)") % {"source": months.source})
+    _report_duty(enrolment, after=max(enrolment.start_date, dt.date.today() - dt.timedelta(days=1)))
+    duty_open(key=f"level_review:{enrolment.pk}:1", kind="level_review", person=person,
+              organisation=selectors.office_of(person), owner_role=Role.JUDICIAL_OFFICER,
+              due_on=workdays.add_months(enrolment.start_date, months.value),
+              title=_("Review the supervision level of %(name)s") % {"name": person.shared_name},
+              rule_key=months.key, source=months.source, url=person.get_absolute_url())
+
+
+@transaction.atomic
+def level_set(*, actor, enrolment: Enrolment, level: str, since: dt.date, reason: str) -> LevelChange:
+    _require_legal_actor(actor, enrolment)
+    if level not in Level.values:
+        raise ValidationError({"level": [_("Choose a supervision level.")]})
+    if not reason.strip():
+        raise ValidationError({"reason": [_("Give a reason.")]})
+    current = selectors.current_level(enrolment=enrolment)
+    if current and current.level == level:
+        raise ValidationError({"level": [_("The person is already at this level.")]})
+    change = LevelChange.objects.create(enrolment=enrolment, level=level, since=since, reason=reason.strip(), by=actor)
+    audit_record(actor=actor, action="supervision.level_set", target=change, person=enrolment.person, reason=reason,
+                 changes={"level": [current.level if current else "", level]})
+    duty_complete(key=f"level_review:{enrolment.pk}:1", note=_("Level reviewed"))
+    last = enrolment.reports.order_by("-on").values_list("on", flat=True).first()
+    _report_duty(enrolment, after=max(filter(None, [last, since])))
+    return change
+
+
+@transaction.atomic
+def report_record(*, actor, enrolment: Enrolment, on: dt.date, kind: str, note: str = "") -> Report:
+    _require_legal_actor(actor, enrolment)
+    if on > dt.date.today():
+        raise ValidationError({"on": [_("A report is recorded after it was made.")]})
+    report = Report(enrolment=enrolment, on=on, kind=kind, note=note.strip(), recorded_by=actor)
+    report.full_clean(exclude=["enrolment", "recorded_by"])
+    report.save()
+    audit_record(actor=actor, action="supervision.report", target=report, person=enrolment.person)
+    for duty in Duty.objects.filter(dedupe_key__startswith=f"report:{enrolment.pk}:", status="open"):
+        duty_complete(key=duty.dedupe_key, note=_("Reported on %(day)s") % {"day": on})
+    _report_duty(enrolment, after=on)
+    return report

@@ -14,7 +14,7 @@ from people.selectors import people_visible_to, sees_offence
 from people.services import check_in_record
 
 from . import selectors, services
-from .models import LeaveApplication, MonitoringPeriod, MonitoringReason, SanctionKind
+from .models import LeaveApplication, Level, MonitoringPeriod, MonitoringReason, ReportKind, SanctionKind
 
 
 def _date(value: str) -> dt.date:
@@ -42,6 +42,12 @@ def enrolment_supervision(request, pk: int):
                 _e, warnings = check_in_record(actor=user, enrolment=enrolment, on=_date(data.get("on", "")))
                 for w in warnings:
                     messages.warning(request, w)
+            elif action == "level":
+                services.level_set(actor=user, enrolment=enrolment, level=data.get("level", ""),
+                                   since=timezone.localdate(), reason=data.get("reason", ""))
+            elif action == "report":
+                services.report_record(actor=user, enrolment=enrolment, on=_date(data.get("on", "")),
+                                       kind=data.get("kind", ""), note=data.get("note", ""))
             elif action == "sanction":
                 services.sanction_record(actor=user, enrolment=enrolment, kind=data.get("kind", ""),
                                          on=_date(data.get("on", "")), facts=data.get("facts", ""))
@@ -79,7 +85,11 @@ def enrolment_supervision(request, pk: int):
             messages.error(request, str(exc))
         return redirect("supervision:enrolment", pk=pk)
     today = timezone.localdate()
+    eligible_level, eligibility_text = selectors.level_eligibility(enrolment=enrolment, today=today)
     return render(request, "supervision/enrolment.html", {
+        "level": selectors.current_level(enrolment=enrolment), "levels": Level.choices,
+        "eligible_level": eligible_level, "eligibility_text": eligibility_text,
+        "reports": enrolment.reports.all()[:10], "report_kinds": ReportKind.choices,
         "enrolment": enrolment, "person": enrolment.person, "today": today,
         "suggestion": selectors.sanction_suggestion(enrolment=enrolment),
         "sanctions": enrolment.sanctions.select_related("decided_by"),

@@ -167,6 +167,13 @@ TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
 WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 
+# Notifications beyond the day list. EMAIL_* are Django's own settings (SMTP inside the intranet).
+NOTIFY_BY_EMAIL = env_bool("NOTIFY_BY_EMAIL")
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "tongxing@localhost")
+SMS_GATEWAY = os.environ.get("SMS_GATEWAY", "duties.channels.NoSms")  # a class with send(phone, text)
+
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 200
 

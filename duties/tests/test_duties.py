@@ -184,3 +184,21 @@ def test_the_day_list_takes_the_same_queries_for_few_or_many_duties(staff, login
 def test_a_supervisor_sees_counts_per_office(login):
     page = login("sh_supervisor").get(reverse("duties:day_list"))
     assert "新航" in page.text and 'data-testid="overdue"' in page.text
+
+
+def test_a_new_duty_reaches_its_owner_by_mail_and_sms_when_configured(staff, settings, mailoutbox,
+                                                                      django_capture_on_commit_callbacks):
+    from duties.channels import RecordingSms
+
+    settings.NOTIFY_BY_EMAIL = True
+    settings.SMS_GATEWAY = "duties.channels.RecordingSms"
+    RecordingSms.sent.clear()
+    worker = staff("sh_social2")
+    worker.email, worker.phone = "worker@example.org", "13800000000"
+    worker.save()
+    person = Person.objects.filter(owner=worker).first()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.duty_open(key="test:mail", kind="contact", title="电话回访", person=person, owner=worker,
+                           organisation=worker.organisation, due_on=timezone.localdate(), rule_key="x", source="t")
+    assert len(mailoutbox) == 1 and "电话回访" in mailoutbox[0].body
+    assert RecordingSms.sent == [("13800000000", mailoutbox[0].body)]

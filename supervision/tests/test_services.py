@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from duties.models import Duty, DutyStatus
-from people.models import Enrolment
+from people.models import Enrolment, Person
 from supervision import selectors, services
 from supervision.models import LeaveLevel
 
@@ -112,3 +112,60 @@ def test_a_monitoring_period_expires_and_its_review_comes_first(staff, enrolment
     assert review.status == DutyStatus.DONE
     services.monitoring_remove(actor=officer, period=renewal, on=dt.date(2027, 3, 10), note="表现良好，提前解除")
     assert selectors.active_monitoring(enrolment=enrolment, day=dt.date(2027, 3, 11)) is None
+
+
+def new_correction(staff, start):
+    from people.services import enrolment_add
+
+    officer = staff("bj_officer")
+    person = Person.objects.filter(owner=officer, enrolments__population="resettlement").exclude(
+        enrolments__population="correction").first()
+    return enrolment_add(actor=officer, person=person, data={
+        "population": "correction", "correction_category": "probation", "offence": "盗窃罪", "sentence": "缓刑1年",
+        "deciding_body": "北京市东城区人民法院", "start_date": start, "end_date": start + dt.timedelta(days=365)})
+
+
+def test_intake_starts_strict_supervision_with_weekly_reports(staff):
+    start = timezone.localdate() - dt.timedelta(days=1)
+    enrolment = new_correction(staff, start)
+    assert selectors.current_level(enrolment=enrolment).level == "strict"
+    report = Duty.objects.get(kind="report", person=enrolment.person, status="open")
+    assert report.due_on == timezone.localdate() + dt.timedelta(days=6)  # weekly, counted from yesterday
+    review = Duty.objects.get(kind="level_review", person=enrolment.person)
+    from duties.workdays import add_months
+
+    assert review.due_on == add_months(start, 2)
+
+
+def test_a_report_moves_the_next_one_and_a_lighter_level_spaces_them_out(staff):
+    officer = staff("bj_officer")
+    enrolment = new_correction(staff, timezone.localdate() - dt.timedelta(days=70))
+    services.report_record(actor=officer, enrolment=enrolment, on=timezone.localdate(), kind="in_person")
+    due = Duty.objects.get(kind="report", person=enrolment.person, status="open").due_on
+    assert due == timezone.localdate() + dt.timedelta(days=7)
+    level, why = selectors.level_eligibility(enrolment=enrolment, today=timezone.localdate())
+    assert level == "normal" and "2" in why
+    services.level_set(actor=officer, enrolment=enrolment, level="normal", since=timezone.localdate(),
+                       reason="表现良好，调整为普管")
+    due = Duty.objects.get(kind="report", person=enrolment.person, status="open").due_on
+    assert due == timezone.localdate() + dt.timedelta(days=30)
+
+
+def test_two_reprimands_put_a_person_back_to_strict(staff):
+    officer = staff("bj_officer")
+    enrolment = new_correction(staff, timezone.localdate() - dt.timedelta(days=100))
+    services.level_set(actor=officer, enrolment=enrolment, level="normal", since=timezone.localdate() - dt.timedelta(
+        days=30), reason="调整")
+    for days in (20, 10):
+        services.sanction_record(actor=officer, enrolment=enrolment, kind="reprimand",
+                                 on=timezone.localdate() - dt.timedelta(days=days), facts="未按时报告")
+    assert selectors.level_eligibility(enrolment=enrolment, today=timezone.localdate())[0] == "strict"
+
+
+def test_ending_the_correction_cancels_its_legal_duties(staff):
+    from people.services import enrolment_end
+
+    enrolment = new_correction(staff, timezone.localdate() - dt.timedelta(days=5))
+    enrolment_end(actor=staff("bj_officer"), enrolment=enrolment, end_date=timezone.localdate(), reason="死亡")
+    assert not Duty.objects.filter(person=enrolment.person, status="open",
+                                   kind__in=["check_in", "report", "level_review", "correction_plan"]).exists()

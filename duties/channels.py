@@ -1,0 +1,41 @@
+"""Delivery of notifications beyond the day list: e-mail through Django's mail backend, and SMS through a gateway
+chosen by the SMS_GATEWAY setting. No SMS provider is reachable from an isolated intranet by default."""
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils.module_loading import import_string
+
+
+class NoSms:
+    """The default: SMS is off until an office configures its provider's gateway class."""
+
+    def send(self, phone: str, text: str) -> None:
+        return None
+
+
+class RecordingSms:
+    """For tests and demonstrations: keeps what would have been sent."""
+
+    sent: list[tuple[str, str]] = []
+
+    def send(self, phone: str, text: str) -> None:
+        RecordingSms.sent.append((phone, text))
+
+
+def sms_gateway():
+    return import_string(settings.SMS_GATEWAY)()
+
+
+def deliver(notification) -> None:
+    """Send after the transaction commits, so a rolled-back write sends nothing."""
+    user, text = notification.user, notification.text
+
+    def send():
+        if settings.NOTIFY_BY_EMAIL and user.email:
+            send_mail(subject=f"[同行] {text[:60]}", message=text, from_email=None, recipient_list=[user.email],
+                      fail_silently=True)
+        if user.phone:
+            sms_gateway().send(user.phone, text)
+
+    transaction.on_commit(send)
