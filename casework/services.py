@@ -43,6 +43,9 @@ def _set_stage(case: Case, *, to: str, action: str, actor, reason: str = "") -> 
     case.save(update_fields=["stage", "stage_since", "opened_at", "closed_at", "version"])
     audit_record(actor=actor, action=f"case.{action}", target=case, person=case.person, reason=reason,
                  changes={"stage": [change.from_stage, to]})
+    if to in (Stage.CLOSED, Stage.STOPPED):
+        case.appointments.filter(status=AppointmentStatus.PLANNED).update(status=AppointmentStatus.CANCELLED)
+        obligations.case_ended(case)
 
 
 def _complete_steps(case: Case, event: str, actor, note: str = "") -> None:
@@ -583,9 +586,11 @@ def transfer_decide(*, actor, transfer: Transfer, accept: bool, note: str = "") 
     transfer.decided_by, transfer.decided_at, transfer.decision_note = actor, timezone.now(), note.strip()
     transfer.save()
     if accept:
+        old_owner = case.owner
         case.owner, case.organisation = transfer.to_owner, transfer.to_organisation
         case.version += 1
         case.save(update_fields=["owner", "organisation", "version"])
+        obligations.case_transferred(case, old_owner)
     audit_record(actor=actor, action=f"case.transfer_{transfer.status}", target=transfer, person=case.person,
                  reason=note)
     return transfer

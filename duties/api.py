@@ -1,6 +1,6 @@
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
@@ -89,6 +89,8 @@ def years(request):
 
 @calendar_router.get("/exceptions", response=list[ExceptionOut], summary="Holidays on weekdays, worked weekend days")
 def exceptions(request, year: int):
+    if not 2000 <= year <= 2100:
+        raise ValidationError({"year": [_("Give a year between 2000 and 2100.")]})
     return list(CalendarException.objects.filter(day__year=year))
 
 
@@ -101,12 +103,10 @@ class WorkingDayOut(Schema):
 @calendar_router.get("/add-working-days", response=WorkingDayOut)
 def add(request, start: dt.date, n: int):
     if not 0 <= n <= 366:
-        raise PermissionDenied(_("Count between 0 and 366 working days."))
+        raise ValidationError({"n": [_("Count between 0 and 366 working days.")]})
     try:
         return {"start": start, "working_days": n, "due": workdays.add_working_days(start, n)}
     except workdays.CalendarMissing as exc:
-        from django.core.exceptions import ValidationError
-
         raise ValidationError(str(exc)) from exc
 
 

@@ -38,4 +38,4 @@ def deliver(notification) -> None:
         if user.phone:
             sms_gateway().send(user.phone, text)
 
-    transaction.on_commit(send)
+    transaction.on_commit(send, robust=True)  # a failing gateway is logged, never undoes the saved write

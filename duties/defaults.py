@@ -20,6 +20,8 @@ LEGAL_TIME_LIMITS = [
     ("leave_apply_days_ahead", 3, "days", "外出申请应提前的天数", "社区矫正法实施办法", True),
     ("monitoring_max_months", 3, "months", "电子定位每次期限上限", "社区矫正法第29条", False),
     ("monitoring_review_days_before_end", 7, "days", "电子定位期满前复查的提前天数", "同行默认值", False),
+    ("late_check_in_warning_days", 10, "days", "逾期报到超过此天数给予警告（以内训诫）", "社区矫正法实施办法第34、35条", True),
+    ("late_check_in_revocation_months", 1, "months", "逾期报到超过此月数提请撤销", "社区矫正法实施办法第46条", True),
     ("initial_strict_months", 2, "months", "入矫初期严管期", "省级分类管理规定", True),
     ("report_interval_days_strict", 7, "days", "严管对象报告间隔", "省级分类管理规定", True),
     ("report_interval_days_normal", 30, "days", "普管对象报告间隔", "省级分类管理规定", True),

@@ -7,6 +7,7 @@ obligation does.
 import datetime as dt
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from orgs.models import Organisation, OrganisationKind
@@ -67,20 +68,56 @@ def correction_ended(enrolment) -> None:
 
 
 def checked_in(enrolment, late_days: int) -> None:
+    """Check-in done; the correction plan's month runs from intake (L7), so its deadline moves to match."""
     duty_complete(key=f"check_in:{enrolment.pk}", note=_("Checked in on %(day)s") % {"day": enrolment.checked_in_on})
+    from .models import Duty
+
+    plan = Duty.objects.filter(dedupe_key=f"correction_plan:{enrolment.pk}", status="open").first()
+    if plan is not None:
+        months = legal_time_limit(enrolment.person.area, "correction_plan_months")
+        duty_open(key=plan.dedupe_key, kind=plan.kind, title=plan.title, person=plan.person,
+                  organisation=plan.organisation, owner=plan.owner, owner_role=plan.owner_role,
+                  due_on=workdays.add_months(enrolment.checked_in_on, months.value), rule_key=plan.rule_key,
+                  source=plan.source, url=plan.url)
 
 
 def correction_plan_approved(case) -> None:
+    """The 矫正方案 is the 司法所's: only a plan approved in a case the office itself keeps fulfils the duty;
+    otherwise the officer marks it done when the office's own plan is made."""
     from people.models import Enrolment
 
+    if case.organisation_id != office_of(case.person).pk:
+        return
     for enrolment in Enrolment.objects.filter(person=case.person, population="correction", status="active"):
         duty_complete(key=f"correction_plan:{enrolment.pk}", note=_("Plan approved in the case"))
+
+
+def case_ended(case) -> None:
+    """A closed or stopped case owes no more contacts or plan reviews."""
+    from .models import Duty
+
+    for key in Duty.objects.filter(case=case, status="open").values_list("dedupe_key", flat=True):
+        duty_cancel(key=key, note=_("The case ended."))
+
+
+def person_disabled(person) -> None:
+    from .models import Duty
+
+    for key in Duty.objects.filter(person=person, status="open").values_list("dedupe_key", flat=True):
+        duty_cancel(key=key, note=_("The file was disabled."))
+
+
+def case_transferred(case, old_owner) -> None:
+    from .models import Duty
+
+    Duty.objects.filter(case=case, status="open", owner=old_owner).update(owner=case.owner,
+                                                                         organisation=case.organisation)
 
 
 def appointment_booked(appointment) -> None:
     case = appointment.case
     duty_open(key=f"appointment:{appointment.pk}", kind="contact", person=case.person, case=case, owner=case.owner,
-              organisation=case.organisation, due_on=appointment.planned_at.astimezone().date(),
+              organisation=case.organisation, due_on=timezone.localtime(appointment.planned_at).date(),
               title=f"{appointment.get_mode_display()} · {case.person.shared_name}",
               rule_key="meeting_agreed", source="seed 篇二 三、备注5", url=case.get_absolute_url())
 

@@ -23,12 +23,28 @@ def notify(*, user, text: str, url: str = "", duty: Duty | None = None) -> Notif
     return notification
 
 
+MANUAL_KINDS = {"self_summary", "correction_plan", "level_review"}  # no recorded event fulfils these by itself
+MAX_SNOOZE_DAYS = 30
+
+
 def _holders(duty: Duty):
+    """Who sees the duty: its owner, or the holders of its role in its office — and if nobody holds that role
+    there, the office's supervisors (or the district's bureau leaders), so no duty goes unseen."""
     from accounts.models import User
+    from accounts.roles import Role
+    from casework.selectors import approvers_in
 
     if duty.owner_id:
         return [duty.owner]
-    return list(User.objects.filter(organisation_id=duty.organisation_id, role=duty.owner_role, is_active=True))
+    holders = list(User.objects.filter(organisation_id=duty.organisation_id, role=duty.owner_role, is_active=True))
+    if holders:
+        return holders
+    fallback = list(approvers_in(organisation=duty.organisation, role=Role.SUPERVISOR).order_by("pk"))
+    if not fallback:
+        district = duty.organisation.area.district()
+        fallback = list(User.objects.filter(role=Role.BUREAU_LEADER, is_active=True,
+                                            organisation__area__path__startswith=district.path if district else "-"))
+    return fallback
 
 
 @transaction.atomic
@@ -39,8 +55,11 @@ def duty_open(*, key: str, kind: str, title: str, person, organisation, due_on: 
     duty = Duty.objects.select_for_update().filter(dedupe_key=key).first()
     if duty is not None:
         if duty.status == DutyStatus.OPEN and (duty.due_on != due_on or duty.owner_id != getattr(owner, "pk", None)):
+            # A moved deadline is a new deadline: snooze and escalation start again.
             duty.due_on, duty.owner, duty.window_start = due_on, owner, window_start
-            duty.save(update_fields=["due_on", "owner", "window_start"])
+            duty.owner_role, duty.organisation = owner_role, organisation
+            duty.snoozed_until, duty.snooze_reason, duty.escalated_at, duty.escalated_to = None, "", None, None
+            duty.save()
         return duty
     duty = Duty.objects.create(dedupe_key=key, kind=kind, title=title[:200], person=person, case=case, owner=owner,
                                owner_role=owner_role, organisation=organisation, due_on=due_on,
@@ -84,6 +103,8 @@ def duty_snooze(*, actor, duty: Duty, until: dt.date, reason: str) -> Duty:
         raise ValidationError({"reason": [_("Give a reason.")]})
     if until <= timezone.localdate():
         raise ValidationError({"until": [_("Snooze until a later day.")]})
+    if until > timezone.localdate() + dt.timedelta(days=MAX_SNOOZE_DAYS):
+        raise ValidationError({"until": [_("Snooze for at most %(n)s days.") % {"n": MAX_SNOOZE_DAYS}]})
     duty.snoozed_until, duty.snooze_reason = until, reason.strip()
     duty.save(update_fields=["snoozed_until", "snooze_reason"])
     audit_record(actor=actor, action="duty.snoozed", target=duty, person=duty.person, reason=reason,
@@ -96,6 +117,8 @@ def duty_mark_done(*, actor, duty: Duty, note: str) -> Duty:
     """For duties no recorded event fulfils (e.g. a document received on paper)."""
     if not _may_handle(actor, duty):
         raise PermissionDenied(_("This duty is not yours."))
+    if duty.kind not in MANUAL_KINDS:
+        raise ValidationError(_("This duty is done by recording what it asks for (e.g. the contact or the check-in)."))
     if not note.strip():
         raise ValidationError({"note": [_("Say how it was done.")]})
     duty_complete(key=duty.dedupe_key, note=note.strip())
@@ -112,21 +135,27 @@ def duties_tick(*, today: dt.date | None = None) -> dict:
     """
     from casework.selectors import approvers_in
 
+    from accounts.models import User
+
     today = today or timezone.localdate()
-    escalated = 0
+    escalated, skipped = 0, 0
+    # A snooze hides a duty from its owner's list; a missed deadline still reaches the supervisor.
     for duty in (Duty.objects.filter(status=DutyStatus.OPEN, due_on__lt=today, escalated_at__isnull=True)
                  .select_related("organisation__area", "owner", "person")):
-        if duty.snoozed_until and duty.snoozed_until > today:
-            continue
         grace = legal_time_limit(duty.organisation.area, "duty_escalation_grace_working_days").value
         try:
             if workdays.add_working_days(duty.due_on, grace) >= today:
                 continue
         except workdays.CalendarMissing:
-            continue  # warned about on the administrators' pages; never escalate on a guessed calendar
-        supervisor = approvers_in(organisation=duty.organisation, role="supervisor").exclude(
-            pk=duty.owner_id).first()
+            skipped += 1  # never escalate on a guessed calendar; administrators are warned on their day list
+            continue
+        team_supervisors = User.objects.filter(role="supervisor", is_active=True, team_id=duty.owner.team_id) \
+            if duty.owner_id and duty.owner.team_id else User.objects.none()
+        supervisor = (team_supervisors.exclude(pk=duty.owner_id).order_by("pk").first()
+                      or approvers_in(organisation=duty.organisation, role="supervisor").exclude(
+                          pk=duty.owner_id).order_by("pk").first())
         if supervisor is None:
+            skipped += 1
             continue
         duty.escalated_to, duty.escalated_at = supervisor, timezone.now()
         duty.save(update_fields=["escalated_to", "escalated_at"])
@@ -136,7 +165,7 @@ def duties_tick(*, today: dt.date | None = None) -> dict:
         audit_record(actor=None, action="duty.escalated", target=duty, person=duty.person,
                      changes={"to": supervisor.pk})
         escalated += 1
-    return {"escalated": escalated}
+    return {"escalated": escalated, "skipped": skipped}
 
 
 @transaction.atomic
@@ -145,6 +174,8 @@ def calendar_year_enter(*, actor, year: int, holidays: list[tuple[dt.date, dt.da
     """An administrator enters the official schedule of a year the library does not know yet."""
     if actor is not None and not actor.policy.manages_orgs:
         raise PermissionDenied(_("Only administrators enter the calendar."))
+    if not 2000 <= year <= 2100:
+        raise ValidationError({"year": [_("Give a year between 2000 and 2100.")]})
     if CalendarYear.objects.filter(year=year).exists():
         raise ValidationError({"year": [_("This year is already entered.")]})
     if not source.strip():

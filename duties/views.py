@@ -103,7 +103,7 @@ def calendar(request):
     error = None
     if request.method == "POST":
         try:
-            year = int(request.POST.get("year", "0"))
+            year = int(request.POST.get("year", "0"))  # the service bounds it
             services.calendar_year_enter(actor=request.user, year=year,
                                          holidays=_parse_holidays(request.POST.get("holidays", ""), year),
                                          workdays_on_weekends=_parse_workdays(request.POST.get("workdays", ""), year),

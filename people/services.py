@@ -15,7 +15,7 @@ from tongxing.crypto import keyed_hash
 from tongxing.permissions import ConflictError, require
 
 from . import idnumbers
-from .models import Assignment, Enrolment, EnrolmentStatus, Person, SupportMember
+from .models import Assignment, CorrectionCategory, Enrolment, EnrolmentStatus, Person, SupportMember
 from .names import pinyin_keys
 from .populations import Population
 
@@ -171,6 +171,8 @@ def person_set_active(*, actor, person: Person, active: bool, reason: str) -> Pe
     person.save(update_fields=["is_active", "version", "updated_at"])
     audit_record(actor=actor, action="person.enabled" if active else "person.disabled", target=person, person=person,
                  reason=reason)
+    if not active:
+        obligations.person_disabled(person)
     return person
 
 
@@ -316,22 +318,33 @@ def check_in_record(*, actor, enrolment: Enrolment, on: dt.date) -> tuple[Enrolm
         raise ValidationError({"on": [_("The check-in day lies between the ruling and today.")]})
     from duties.selectors import legal_time_limit
 
-    limit = legal_time_limit(enrolment.person.area, "check_in_days")
-    late_days = (on - enrolment.start_date).days - limit.value
+    area = enrolment.person.area
+    limit = legal_time_limit(area, "check_in_days")
+    due = enrolment.start_date + dt.timedelta(days=limit.value)
+    late_days = (on - due).days
     enrolment.checked_in_on = on
     enrolment.save(update_fields=["checked_in_on"])
     audit_record(actor=actor, action="enrolment.checked_in", target=enrolment, person=enrolment.person,
                  changes={"on": on.isoformat(), "late_days": max(0, late_days)})
     obligations.checked_in(enrolment, late_days)
     warnings = []
-    if late_days > 30:
-        warnings.append(_("Checked in %(n)s days late: more than a month; consider proposing revocation "
-                          "(Measures 46).") % {"n": late_days})
-    elif late_days > 10:
-        warnings.append(_("Checked in %(n)s days late: more than 10 days; a warning (警告) applies "
-                          "(Measures 35).") % {"n": late_days})
-    elif late_days > 0:
-        warnings.append(_("Checked in %(n)s days late: a reprimand (训诫) applies (Measures 34).") % {"n": late_days})
+    if late_days > 0 and enrolment.correction_category != CorrectionCategory.MEDICAL:
+        # 暂予监外执行 people are handed over by the prison or hospital: their lateness is not theirs (L2).
+        from duties.workdays import add_months
+
+        warning_days = legal_time_limit(area, "late_check_in_warning_days")
+        revoke_months = legal_time_limit(area, "late_check_in_revocation_months")
+        if on > add_months(due, revoke_months.value):
+            warnings.append(_("Checked in %(n)s days late: more than %(m)s month(s); consider proposing revocation "
+                              "(%(source)s).") % {"n": late_days, "m": revoke_months.value,
+                                                   "source": revoke_months.source})
+        elif late_days > warning_days.value:
+            warnings.append(_("Checked in %(n)s days late: more than %(d)s days; a warning (警告) applies "
+                              "(%(source)s).") % {"n": late_days, "d": warning_days.value,
+                                                   "source": warning_days.source})
+        else:
+            warnings.append(_("Checked in %(n)s days late: a reprimand (训诫) applies (Measures 34).")
+                            % {"n": late_days})
     return enrolment, warnings
 
 

@@ -158,6 +158,7 @@ def start_monitoring(request, enrolment_id: int, payload: MonitoringIn):
 class RenewIn(Schema):
     end_on: dt.date
     facts: str
+    approved_by_name: str
 
 
 @router.post("/{enrolment_id}/monitoring/{period_id}/renew", response={201: MonitoringOut})

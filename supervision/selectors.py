@@ -26,9 +26,19 @@ def sanction_suggestion(*, enrolment) -> Suggestion | None:
     if SanctionKind.REVOCATION in kinds:
         return None
     warnings_rule = legal_time_limit(area, "warnings_before_revocation")
-    if kinds.count(SanctionKind.WARNING) >= warnings_rule.value:
+    warnings = kinds.count(SanctionKind.WARNING)
+    if warnings >= warnings_rule.value:
+        # What "the next step" is depends on the kind of correction (CCL 46–49).
+        if enrolment.correction_category == "control":
+            return Suggestion(SanctionKind.POLICE_PENALTY, _("%(n)s warnings without change: 管制 cannot be revoked; "
+                                                             "consider proposing a public-security penalty.")
+                              % {"n": warnings}, warnings_rule.source)
+        if enrolment.correction_category == "medical":
+            return Suggestion(SanctionKind.REVOCATION, _("%(n)s warnings without change: consider proposing "
+                                                         "收监执行 (return to prison).") % {"n": warnings},
+                              warnings_rule.source)
         return Suggestion(SanctionKind.REVOCATION, _("%(n)s warnings without change: consider proposing to revoke "
-                                                     "probation or parole.") % {"n": kinds.count("warning")},
+                                                     "probation or parole.") % {"n": warnings},
                           warnings_rule.source)
     last_warning = max((i for i, k in enumerate(kinds) if k == SanctionKind.WARNING), default=-1)
     reprimands = kinds[last_warning + 1:].count(SanctionKind.REPRIMAND)
@@ -39,14 +49,23 @@ def sanction_suggestion(*, enrolment) -> Suggestion | None:
     return None
 
 
-def days_away_before(*, enrolment, day: dt.date, within_days: int) -> int:
-    """Days of approved leave in the `within_days` before `day` (for the two-month total of L11)."""
-    since = day - dt.timedelta(days=within_days)
-    total = 0
-    for leave in LeaveApplication.objects.filter(enrolment=enrolment, return_on__gte=since, leave_on__lt=day,
-                                                 status__in=[LeaveStatus.APPROVED, LeaveStatus.RETURNED]):
-        total += (min(leave.return_on, day - dt.timedelta(days=1)) - max(leave.leave_on, since)).days + 1
-    return total
+def most_days_away_in_two_months(*, enrolment, leave_on: dt.date, return_on: dt.date) -> int:
+    """The most days away, counting this leave and the others approved or waiting, within any two-month window
+    that contains this leave (L11: more than 30 days within two months goes a level up)."""
+    others = list(LeaveApplication.objects.filter(
+        enrolment=enrolment, status__in=[LeaveStatus.PENDING, LeaveStatus.APPROVED, LeaveStatus.RETURNED],
+        return_on__gte=workdays.add_months(leave_on, -2), leave_on__lte=workdays.add_months(return_on, 2)))
+    spans = [(leave_on, return_on)] + [(o.leave_on, o.return_on) for o in others]
+    best = 0
+    # Windows starting at each span's start or ending at each span's end are enough to find the maximum.
+    starts = {a for a, _b in spans} | {workdays.add_months(b, -2) + dt.timedelta(days=1) for _a, b in spans}
+    for start in starts:
+        end = workdays.add_months(start, 2) - dt.timedelta(days=1)
+        if end < leave_on or start > return_on:
+            continue  # the window must contain (part of) this leave
+        days = sum(max(0, (min(b, end) - max(a, start)).days + 1) for a, b in spans)
+        best = max(best, days)
+    return best
 
 
 def active_monitoring(*, enrolment, day: dt.date) -> MonitoringPeriod | None:

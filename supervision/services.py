@@ -23,10 +23,21 @@ from tongxing.permissions import require
 
 from . import selectors
 from .models import (
-    Level, LevelChange, Report, LeaveApplication, LeaveLevel, LeaveStatus, MonitoringPeriod, MonitoringReason, Sanction,
+    Level, LevelChange, Report, LeaveApplication, SanctionKind, LeaveLevel, LeaveStatus, MonitoringPeriod, MonitoringReason, Sanction,
 )
 
 LEGAL_ACTORS = {Role.JUDICIAL_OFFICER, Role.BUREAU_LEADER}
+# Measures 35, 46: the county agency decides warnings and the proposals above them.
+BUREAU_DECIDES = {SanctionKind.WARNING, SanctionKind.POLICE_PENALTY, SanctionKind.REVOCATION}
+
+
+def _check_day(enrolment: Enrolment, day: dt.date, field: str) -> None:
+    """Dates within the correction (a year's margin either side): a typo is an input error, not a record."""
+    first = enrolment.start_date - dt.timedelta(days=366)
+    last = (enrolment.end_date or enrolment.start_date) + dt.timedelta(days=366)
+    if not first <= day <= last:
+        raise ValidationError({field: [_("%(day)s lies far outside this correction (%(start)s – %(end)s).") % {
+            "day": day, "start": enrolment.start_date, "end": enrolment.end_date or "…"}]})
 
 
 def _require_legal_actor(actor, enrolment: Enrolment) -> None:
@@ -41,8 +52,12 @@ def _require_legal_actor(actor, enrolment: Enrolment) -> None:
 def sanction_record(*, actor, enrolment: Enrolment, kind: str, on: dt.date, facts: str) -> Sanction:
     """Record a reward or sanction of the ladder; the view then shows what the rules suggest next."""
     _require_legal_actor(actor, enrolment)
+    if kind in BUREAU_DECIDES and actor.role != Role.BUREAU_LEADER:
+        raise PermissionDenied(_("A %(kind)s is decided by the county agency; the judicial office proposes it.")
+                               % {"kind": SanctionKind(kind).label})
     if not facts.strip():
         raise ValidationError({"facts": [_("Write the facts and reasons.")]})
+    _check_day(enrolment, on, "on")
     sanction = Sanction(enrolment=enrolment, kind=kind, on=on, facts=facts.strip(), decided_by=actor)
     sanction.full_clean(exclude=["enrolment", "decided_by"])
     sanction.save()
@@ -58,8 +73,8 @@ def leave_level_for(*, enrolment: Enrolment, leave_on: dt.date, return_on: dt.da
     office_max = legal_time_limit(area, "leave_office_max_days").value
     county_max = legal_time_limit(area, "leave_county_max_days").value
     two_month_total = legal_time_limit(area, "leave_two_month_total_days").value
-    already = selectors.days_away_before(enrolment=enrolment, day=leave_on, within_days=61)
-    if days > county_max or days + already > two_month_total:
+    busiest = selectors.most_days_away_in_two_months(enrolment=enrolment, leave_on=leave_on, return_on=return_on)
+    if days > county_max or busiest > two_month_total:
         return LeaveLevel.HIGHER
     return LeaveLevel.OFFICE if days <= office_max else LeaveLevel.COUNTY
 
@@ -72,6 +87,8 @@ def leave_apply(*, actor, enrolment: Enrolment, destination: str, reason: str, l
         raise ValidationError({"return_on": [_("The return is before the departure.")]})
     if not destination.strip() or not reason.strip():
         raise ValidationError({"destination": [_("Give the destination and the reason.")]})
+    _check_day(enrolment, leave_on, "leave_on")
+    _check_day(enrolment, return_on, "return_on")
     leave = LeaveApplication(enrolment=enrolment, destination=destination.strip(), reason=reason.strip(),
                              leave_on=leave_on, return_on=return_on, recorded_by=actor,
                              approval_level=leave_level_for(enrolment=enrolment, leave_on=leave_on,
@@ -96,6 +113,8 @@ def leave_decide(*, actor, leave: LeaveApplication, approve: bool, note: str = "
     _require_legal_actor(actor, leave.enrolment)
     if leave.status != LeaveStatus.PENDING:
         raise ValidationError(_("This application was already decided."))
+    if leave.recorded_by_id == actor.pk:
+        raise PermissionDenied(_("The officer who recorded the application does not decide it."))
     if leave.approval_level != LeaveLevel.OFFICE and actor.role != Role.BUREAU_LEADER:
         raise PermissionDenied(_("A leave of %(days)s days is decided by %(level)s.") % {
             "days": leave.days, "level": leave.get_approval_level_display()})
@@ -145,7 +164,7 @@ def _check_period(enrolment: Enrolment, start_on: dt.date, end_on: dt.date) -> N
     months = legal_time_limit(enrolment.person.area, "monitoring_max_months")
     if end_on < start_on:
         raise ValidationError({"end_on": [_("The end is before the start.")]})
-    if end_on > workdays.add_months(start_on, months.value):
+    if end_on >= workdays.add_months(start_on, months.value):  # both ends count: 1 Jan–31 Mar is three months
         raise ValidationError({"end_on": [_("Electronic monitoring lasts at most %(n)s months at a time (%(source)s).")
                                           % {"n": months.value, "source": months.source}]})
 
@@ -161,6 +180,7 @@ def monitoring_start(*, actor, enrolment: Enrolment, reason: str, facts: str, st
         raise ValidationError({"facts": [_("Give the facts and who approved it.")]})
     if selectors.active_monitoring(enrolment=enrolment, day=start_on):
         raise ValidationError(_("A monitoring period is already running; renew it instead."))
+    _check_day(enrolment, start_on, "start_on")
     _check_period(enrolment, start_on, end_on)
     period = MonitoringPeriod.objects.create(enrolment=enrolment, reason=reason, facts=facts.strip(),
                                              start_on=start_on, end_on=end_on,
@@ -172,20 +192,23 @@ def monitoring_start(*, actor, enrolment: Enrolment, reason: str, facts: str, st
 
 
 @transaction.atomic
-def monitoring_renew(*, actor, period: MonitoringPeriod, end_on: dt.date, facts: str) -> MonitoringPeriod:
+def monitoring_renew(*, actor, period: MonitoringPeriod, end_on: dt.date, facts: str,
+                     approved_by_name: str) -> MonitoringPeriod:
     """A renewal after review: a new period of at most three months from the day after the old one ends."""
     period = MonitoringPeriod.objects.select_for_update(of=("self",)).select_related("enrolment__person").get(
         pk=period.pk)
     _require_legal_actor(actor, period.enrolment)
     if period.removed_on or hasattr(period, "renewal"):
         raise ValidationError(_("This period was already removed or renewed."))
-    if not facts.strip():
-        raise ValidationError({"facts": [_("Say why it is still needed.")]})
+    if not facts.strip() or not approved_by_name.strip():
+        raise ValidationError({"facts": [_("Say why it is still needed and who approved the extension.")]})
+    if timezone.localdate() > period.end_on:
+        raise ValidationError(_("The period has ended; a new period needs a new decision."))
     start_on = period.end_on + dt.timedelta(days=1)
     _check_period(period.enrolment, start_on, end_on)
     renewal = MonitoringPeriod.objects.create(enrolment=period.enrolment, reason=period.reason, facts=facts.strip(),
                                               start_on=start_on, end_on=end_on, renews=period,
-                                              approved_by_name=period.approved_by_name, recorded_by=actor)
+                                              approved_by_name=approved_by_name.strip(), recorded_by=actor)
     duty_complete(key=f"monitoring_review:{period.pk}", note=_("Renewed"))
     audit_record(actor=actor, action="monitoring.renewed", target=renewal, person=period.enrolment.person)
     _monitoring_review_duty(renewal)
@@ -213,7 +236,9 @@ def _report_duty(enrolment: Enrolment, after: dt.date) -> None:
     interval = legal_time_limit(person.area, f"report_interval_days_{level.level if level else 'strict'}")
     duty_cancel(key_prefix=f"report:{enrolment.pk}:", note=_("Replaced by the next report date"))
     due = after + dt.timedelta(days=interval.value)
-    duty_open(key=f"report:{enrolment.pk}:{due}", kind="report", person=person,
+    # One key per occurrence (reports and level changes so far), so a second report the same day opens a new duty.
+    occurrence = enrolment.reports.count() + LevelChange.objects.filter(enrolment=enrolment).count()
+    duty_open(key=f"report:{enrolment.pk}:{occurrence}:{due}", kind="report", person=person,
               organisation=selectors.office_of(person), owner_role=Role.JUDICIAL_OFFICER, due_on=due,
               title=_("Periodic report of %(name)s") % {"name": person.shared_name}, rule_key=interval.key,
               source=interval.source, url=person.get_absolute_url())

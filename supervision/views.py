@@ -24,6 +24,10 @@ def _date(value: str) -> dt.date:
         raise ValidationError(_("“%(date)s” is not a date like 2026-12-31.") % {"date": value}) from None
 
 
+def _id(value) -> int:
+    return int(value) if str(value or "").isdigit() else 0
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def enrolment_supervision(request, pk: int):
@@ -32,9 +36,10 @@ def enrolment_supervision(request, pk: int):
                                   person__in=people_visible_to(user=request.user, include_inactive=True))
     if not sees_offence(user=request.user, person=enrolment.person):
         raise PermissionDenied(_("Legal supervision is not shown to your role."))
-    _person, interruption = open_file(request, enrolment.person_id) if request.method == "GET" else (None, None)
-    if interruption:
-        return interruption
+    if request.method == "GET" or "action" not in request.POST:  # a POST without action answers the reason form
+        _person, interruption = open_file(request, enrolment.person_id)
+        if interruption:
+            return interruption
     if request.method == "POST":
         action, data, user = request.POST.get("action"), request.POST, request.user
         try:
@@ -60,11 +65,11 @@ def enrolment_supervision(request, pk: int):
                 for w in warnings:
                     messages.warning(request, w)
             elif action in ("leave_approve", "leave_refuse"):
-                leave = get_object_or_404(LeaveApplication, pk=data.get("leave"), enrolment=enrolment)
+                leave = get_object_or_404(LeaveApplication, pk=_id(data.get("leave")), enrolment=enrolment)
                 services.leave_decide(actor=user, leave=leave, approve=action == "leave_approve",
                                       note=data.get("note", ""))
             elif action == "leave_returned":
-                leave = get_object_or_404(LeaveApplication, pk=data.get("leave"), enrolment=enrolment)
+                leave = get_object_or_404(LeaveApplication, pk=_id(data.get("leave")), enrolment=enrolment)
                 services.leave_returned(actor=user, leave=leave, on=timezone.localdate())
             elif action == "monitoring":
                 services.monitoring_start(actor=user, enrolment=enrolment, reason=data.get("reason", ""),
@@ -72,10 +77,11 @@ def enrolment_supervision(request, pk: int):
                                           end_on=_date(data.get("end_on", "")),
                                           approved_by_name=data.get("approved_by_name", ""))
             elif action in ("monitoring_renew", "monitoring_remove"):
-                period = get_object_or_404(MonitoringPeriod, pk=data.get("period"), enrolment=enrolment)
+                period = get_object_or_404(MonitoringPeriod, pk=_id(data.get("period")), enrolment=enrolment)
                 if action == "monitoring_renew":
                     services.monitoring_renew(actor=user, period=period, end_on=_date(data.get("end_on", "")),
-                                              facts=data.get("facts", ""))
+                                              facts=data.get("facts", ""),
+                                              approved_by_name=data.get("approved_by_name", ""))
                 else:
                     services.monitoring_remove(actor=user, period=period, on=timezone.localdate(),
                                                note=data.get("facts", ""))

@@ -202,3 +202,54 @@ def test_a_new_duty_reaches_its_owner_by_mail_and_sms_when_configured(staff, set
                            organisation=worker.organisation, due_on=timezone.localdate(), rule_key="x", source="t")
     assert len(mailoutbox) == 1 and "电话回访" in mailoutbox[0].body
     assert RecordingSms.sent == [("13800000000", mailoutbox[0].body)]
+
+
+def test_the_correction_plan_month_runs_from_check_in(staff):
+    person, officer = correction_person(staff)
+    start = timezone.localdate() - dt.timedelta(days=8)
+    enrolment = enrolment_add(actor=officer, person=person, data={
+        "population": "correction", "correction_category": "probation", "offence": "盗窃罪", "sentence": "缓刑1年",
+        "deciding_body": "法院", "start_date": start, "end_date": start + dt.timedelta(days=365)})
+    check_in_record(actor=officer, enrolment=enrolment, on=timezone.localdate())
+    plan = Duty.objects.get(dedupe_key=f"correction_plan:{enrolment.pk}")
+    assert plan.due_on == workdays.add_months(timezone.localdate(), 1)
+
+
+def test_closing_a_case_cancels_its_duties_and_a_transfer_moves_them(staff):
+    worker, receiver = staff("sh_social2"), staff("sh_social")
+    person = Person.objects.filter(owner=worker, enrolments__population="resettlement", cases__isnull=True).first()
+    case = case_open(actor=worker, person=person, population="resettlement")
+    appointment = casework.appointment_book(actor=worker, case=case, planned_at=timezone.now() + dt.timedelta(days=3),
+                                            mode="home_visit")
+    transfer = casework.transfer_request(actor=worker, case=case, to_owner=receiver, reason="调整")
+    casework.transfer_decide(actor=receiver, transfer=transfer, accept=True)
+    duty = Duty.objects.get(dedupe_key=f"appointment:{appointment.pk}")
+    assert duty.owner == receiver
+    case.stage = "review"
+    case.save()
+    from casework.services import _set_stage
+
+    _set_stage(case, to="closed", action="approve_closing", actor=staff("sh_supervisor"))
+    duty.refresh_from_db()
+    assert duty.status == DutyStatus.CANCELLED
+
+
+def test_a_duty_of_a_role_nobody_holds_reaches_the_supervisor(staff):
+    from orgs.models import Organisation
+
+    office = Organisation.objects.get(name="天平路街道司法所")  # the demo has no judicial officer there
+    person = Person.objects.filter(area=office.area).first()
+    duty = services.duty_open(key="test:orphan", kind="check_in", title="报到", person=person, organisation=office,
+                              owner_role="judicial_officer", due_on=timezone.localdate(), rule_key="x", source="t")
+    assert duty.notifications.exists()
+
+
+def test_snoozing_is_capped_and_only_manual_duties_are_marked_done_by_hand(staff):
+    worker = staff("sh_social2")
+    person = Person.objects.filter(owner=worker).first()
+    duty = services.duty_open(key="test:cap", kind="contact", title="家访", person=person, owner=worker,
+                              organisation=worker.organisation, due_on=timezone.localdate(), rule_key="x", source="t")
+    with pytest.raises(ValidationError):
+        services.duty_snooze(actor=worker, duty=duty, until=timezone.localdate() + dt.timedelta(days=400), reason="x")
+    with pytest.raises(ValidationError):
+        services.duty_mark_done(actor=worker, duty=duty, note="已家访")

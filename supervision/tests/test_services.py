@@ -22,7 +22,8 @@ def enrolment(db):
 
 
 def sanction(staff, enrolment, kind, day):
-    return services.sanction_record(actor=staff("bj_officer"), enrolment=enrolment, kind=kind, on=day, facts="未按时报告")
+    actor = staff("bj_leader") if kind in services.BUREAU_DECIDES else staff("bj_officer")
+    return services.sanction_record(actor=actor, enrolment=enrolment, kind=kind, on=day, facts="未按时报告")
 
 
 def test_two_reprimands_without_change_suggest_a_warning(staff, enrolment):
@@ -43,7 +44,34 @@ def test_a_warning_resets_the_reprimand_count_and_two_warnings_suggest_revocatio
 
 def test_only_the_office_or_bureau_decides_sanctions(staff, enrolment):
     with pytest.raises(PermissionDenied):
-        services.sanction_record(actor=staff("bj_social"), enrolment=enrolment, kind="warning", on=TODAY, facts="x")
+        services.sanction_record(actor=staff("bj_social"), enrolment=enrolment, kind="reprimand", on=TODAY, facts="x")
+    with pytest.raises(PermissionDenied):  # the office proposes a warning; the county agency decides it
+        services.sanction_record(actor=staff("bj_officer"), enrolment=enrolment, kind="warning", on=TODAY, facts="x")
+
+
+def test_for_control_the_ladder_ends_in_a_police_penalty_not_revocation(staff, enrolment):
+    enrolment.correction_category = "control"
+    enrolment.save()
+    sanction(staff, enrolment, "warning", dt.date(2026, 8, 1))
+    sanction(staff, enrolment, "warning", dt.date(2026, 9, 1))
+    assert selectors.sanction_suggestion(enrolment=enrolment).kind == "police_penalty"
+
+
+def test_two_waiting_applications_together_over_thirty_days_go_up_a_level(staff, enrolment):
+    officer = staff("bj_officer")
+    first, _w = services.leave_apply(actor=officer, enrolment=enrolment, destination="天津", reason="务工",
+                                     leave_on=dt.date(2026, 12, 1), return_on=dt.date(2026, 12, 20))
+    second, _w = services.leave_apply(actor=officer, enrolment=enrolment, destination="天津", reason="务工",
+                                      leave_on=dt.date(2026, 12, 25), return_on=dt.date(2027, 1, 13))
+    assert first.approval_level == LeaveLevel.COUNTY and second.approval_level == LeaveLevel.HIGHER
+
+
+def test_the_recorder_of_a_leave_does_not_approve_it(staff, enrolment):
+    start = timezone.localdate() + dt.timedelta(days=5)
+    leave, _w = services.leave_apply(actor=staff("bj_officer"), enrolment=enrolment, destination="廊坊", reason="探亲",
+                                     leave_on=start, return_on=start + dt.timedelta(days=2))
+    with pytest.raises(PermissionDenied):
+        services.leave_decide(actor=staff("bj_officer"), leave=leave, approve=True)
 
 
 @pytest.mark.parametrize("days,level", [(3, LeaveLevel.OFFICE), (7, LeaveLevel.OFFICE), (8, LeaveLevel.COUNTY),
@@ -91,22 +119,23 @@ def test_monitoring_is_lawful_only_for_the_five_cases_and_three_months(staff, en
     with pytest.raises(ValidationError):
         services.monitoring_start(actor=officer, enrolment=enrolment, reason="convenience", facts="x",
                                   start_on=TODAY, end_on=TODAY + dt.timedelta(days=30), approved_by_name="局长")
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError):  # 16 Nov – 16 Feb counts both ends: one day over three months
         services.monitoring_start(actor=officer, enrolment=enrolment, reason="left_without_approval", facts="擅自离京",
-                                  start_on=TODAY, end_on=dt.date(2027, 2, 17), approved_by_name="局长")
+                                  start_on=TODAY, end_on=dt.date(2027, 2, 16), approved_by_name="局长")
 
 
 def test_a_monitoring_period_expires_and_its_review_comes_first(staff, enrolment):
     officer = staff("bj_officer")
     period = services.monitoring_start(actor=officer, enrolment=enrolment, reason="left_without_approval",
-                                       facts="擅自离京三日", start_on=TODAY, end_on=dt.date(2027, 2, 16),
+                                       facts="擅自离京三日", start_on=TODAY, end_on=dt.date(2027, 2, 15),
                                        approved_by_name="东城区司法局局长")
     review = Duty.objects.get(dedupe_key=f"monitoring_review:{period.pk}")
-    assert review.due_on == dt.date(2027, 2, 9) and review.source == "社区矫正法第29条"
-    assert selectors.active_monitoring(enrolment=enrolment, day=dt.date(2027, 2, 16)) == period
-    assert selectors.active_monitoring(enrolment=enrolment, day=dt.date(2027, 2, 17)) is None  # expired
-    renewal = services.monitoring_renew(actor=officer, period=period, end_on=dt.date(2027, 5, 17), facts="仍未稳定")
-    assert renewal.start_on == dt.date(2027, 2, 17)
+    assert review.due_on == dt.date(2027, 2, 8) and review.source == "社区矫正法第29条"
+    assert selectors.active_monitoring(enrolment=enrolment, day=dt.date(2027, 2, 15)) == period
+    assert selectors.active_monitoring(enrolment=enrolment, day=dt.date(2027, 2, 16)) is None  # expired
+    renewal = services.monitoring_renew(actor=officer, period=period, end_on=dt.date(2027, 5, 15), facts="仍未稳定",
+                                        approved_by_name="东城区司法局局长（延长）")
+    assert renewal.start_on == dt.date(2027, 2, 16)
     assert selectors.active_monitoring(enrolment=enrolment, day=dt.date(2027, 3, 1)) == renewal
     review.refresh_from_db()
     assert review.status == DutyStatus.DONE
