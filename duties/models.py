@@ -96,6 +96,8 @@ class Duty(models.Model):
     escalated_to = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("escalated to"), null=True, blank=True,
                                      on_delete=models.PROTECT, related_name="escalated_duties")
     escalated_at = models.DateTimeField(_("escalated"), null=True, blank=True)
+    reminded_due_at = models.DateTimeField(null=True, blank=True, editable=False)
+    reminded_overdue_at = models.DateTimeField(null=True, blank=True, editable=False)
     # One open duty per obligation: the services and the periodic job can run twice without doubling it.
     dedupe_key = models.CharField(max_length=120, unique=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

@@ -63,6 +63,7 @@ def correction_ended(enrolment) -> None:
         duty_cancel(key_prefix=f"{prefix}:{enrolment.pk}:", note=note)
     for leave_id in enrolment.leave_applications.values_list("pk", flat=True):
         duty_cancel(key=f"leave_return:{leave_id}", note=note)
+        duty_cancel(key=f"leave_decision:{leave_id}", note=note)
     for period_id in enrolment.monitoring_periods.values_list("pk", flat=True):
         duty_cancel(key=f"monitoring_review:{period_id}", note=note)
 

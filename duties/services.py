@@ -165,7 +165,23 @@ def duties_tick(*, today: dt.date | None = None) -> dict:
         audit_record(actor=None, action="duty.escalated", target=duty, person=duty.person,
                      changes={"to": supervisor.pk})
         escalated += 1
-    return {"escalated": escalated, "skipped": skipped}
+    reminded = _remind(today)
+    return {"escalated": escalated, "skipped": skipped, "reminded": reminded}
+
+
+def _remind(today: dt.date) -> int:
+    """Once when a duty falls due, once when it becomes overdue (new duties are announced when opened)."""
+    now, count = timezone.now(), 0
+    due = Duty.objects.filter(status=DutyStatus.OPEN, due_on=today, reminded_due_at__isnull=True)
+    overdue = Duty.objects.filter(status=DutyStatus.OPEN, due_on__lt=today, reminded_overdue_at__isnull=True)
+    for duty, field, text in ([(d, "reminded_due_at", _("Due today: %(title)s")) for d in due.select_related(
+            "owner", "organisation__area")] + [(d, "reminded_overdue_at", _("Overdue: %(title)s (due %(due)s)"))
+                                               for d in overdue.select_related("owner", "organisation__area")]):
+        for user in _holders(duty):
+            notify(user=user, text=text % {"title": duty.title, "due": duty.due_on}, url=duty.url, duty=duty)
+        Duty.objects.filter(pk=duty.pk).update(**{field: now})
+        count += 1
+    return count
 
 
 @transaction.atomic

@@ -65,6 +65,20 @@ def sanction_record(*, actor, enrolment: Enrolment, kind: str, on: dt.date, fact
     return sanction
 
 
+def _leave_decision_duty(leave: LeaveApplication) -> None:
+    """The application waits in the day list of whoever decides it: the office's officers, or the bureau's leaders
+    for county-level and higher leave."""
+    person = leave.enrolment.person
+    office = selectors.office_of(person)
+    deciding_org, role = (office, Role.JUDICIAL_OFFICER) if leave.approval_level == LeaveLevel.OFFICE else (
+        office.parent or office, Role.BUREAU_LEADER)
+    duty_open(key=f"leave_decision:{leave.pk}", kind="leave_decision", person=person, organisation=deciding_org,
+              owner_role=role, due_on=max(timezone.localdate(), leave.leave_on - dt.timedelta(days=1)),
+              title=_("Decide the leave application of %(name)s (%(days)s days)") % {
+                  "name": person.shared_name, "days": leave.days},
+              rule_key="leave_office_max_days", source="社区矫正法第27条", url=person.get_absolute_url())
+
+
 def leave_level_for(*, enrolment: Enrolment, leave_on: dt.date, return_on: dt.date) -> str:
     """Who approves a leave of this length (L11): the office up to 7 days when delegated, the county up to 30 per
     approval, the next level up beyond that or beyond 30 days within two months."""
@@ -96,6 +110,7 @@ def leave_apply(*, actor, enrolment: Enrolment, destination: str, reason: str, l
     leave.save()
     audit_record(actor=actor, action="leave.applied", target=leave, person=enrolment.person,
                  changes={"days": leave.days, "level": leave.approval_level})
+    _leave_decision_duty(leave)
     warnings = []
     ahead = legal_time_limit(enrolment.person.area, "leave_apply_days_ahead")
     if (leave_on - timezone.localdate()).days < ahead.value:
@@ -125,6 +140,7 @@ def leave_decide(*, actor, leave: LeaveApplication, approve: bool, note: str = "
     leave.save(update_fields=["status", "decided_by", "decision_note"])
     audit_record(actor=actor, action=f"leave.{leave.status}", target=leave, person=leave.enrolment.person,
                  reason=note)
+    duty_complete(key=f"leave_decision:{leave.pk}", note=leave.get_status_display())
     if approve:
         person = leave.enrolment.person
         duty_open(key=f"leave_return:{leave.pk}", kind="leave_return", person=person,

@@ -253,3 +253,32 @@ def test_snoozing_is_capped_and_only_manual_duties_are_marked_done_by_hand(staff
         services.duty_snooze(actor=worker, duty=duty, until=timezone.localdate() + dt.timedelta(days=400), reason="x")
     with pytest.raises(ValidationError):
         services.duty_mark_done(actor=worker, duty=duty, note="已家访")
+
+
+def test_the_daily_job_reminds_once_when_due_and_once_when_overdue(staff):
+    worker = staff("sh_social2")
+    person = Person.objects.filter(owner=worker).first()
+    duty = services.duty_open(key="test:remind", kind="contact", title="电话回访", person=person, owner=worker,
+                              organisation=worker.organisation, due_on=dt.date(2026, 11, 17), rule_key="x", source="t")
+    services.duties_tick(today=dt.date(2026, 11, 17))
+    services.duties_tick(today=dt.date(2026, 11, 17))
+    services.duties_tick(today=dt.date(2026, 11, 18))
+    texts = list(worker.notifications.filter(duty=duty).values_list("text", flat=True))
+    assert len(texts) == 3  # opened, due today, overdue — each once
+
+
+def test_a_leave_application_waits_in_the_deciders_day_list(staff):
+    from people.models import Enrolment
+    from supervision.services import leave_apply, leave_decide
+
+    enrolment = Enrolment.objects.filter(population="correction", status="active",
+                                         person__owner__username="bj_officer").first()
+    start = timezone.localdate() + dt.timedelta(days=6)
+    leave, _w = leave_apply(actor=staff("bj_officer"), enrolment=enrolment, destination="天津", reason="务工",
+                            leave_on=start, return_on=start + dt.timedelta(days=14))
+    from duties.selectors import duties_of
+
+    assert duties_of(user=staff("bj_leader")).filter(dedupe_key=f"leave_decision:{leave.pk}").exists()
+    assert not duties_of(user=staff("bj_officer")).filter(dedupe_key=f"leave_decision:{leave.pk}").exists()
+    leave_decide(actor=staff("bj_leader"), leave=leave, approve=True)
+    assert Duty.objects.get(dedupe_key=f"leave_decision:{leave.pk}").status == DutyStatus.DONE
