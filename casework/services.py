@@ -296,6 +296,8 @@ def _after_contact(*, case: Case, contact: Contact, actor, next_appointment: dic
         _complete_steps(case, StepEvent.FIRST_HOME_VISIT, actor)
     if contact.mode == Mode.HOME_VISIT and home_visits >= 2:
         _complete_steps(case, StepEvent.SECOND_HOME_VISIT, actor)
+    if contact.mode == Mode.HOME_VISIT and case.population == "resettlement":
+        obligations.home_visit_recorded(case, contact)
     if next_appointment:
         appointment_book(actor=actor, case=case, **next_appointment)
     elif case.meeting_every_days and not selectors.upcoming_appointments(case).exists():

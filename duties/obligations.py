@@ -145,3 +145,40 @@ def plan_reviewed(case, plan, reviewed_for) -> None:
     """The review due on `reviewed_for` is done; the next review date, if any, opens the next duty."""
     duty_complete(key=f"plan_review:{plan.pk}:{reviewed_for}", note=_("Plan reviewed"))
     _open_plan_review(case, plan)
+
+
+def resettlement_started(enrolment) -> None:
+    """R2: a release notice received before release — check the hand-over data; R3: a high-priority person is
+    collected at the gate and visited at home within the limit."""
+    person, area = enrolment.person, enrolment.person.area
+    office = office_of(person)
+    url = reverse("people:detail", args=[person.pk])
+    release = enrolment.release_date
+    if release and release > dt.date.today():
+        notice = legal_time_limit(area, "release_notice_check_days")
+        duty_open(key=f"handover_check:{enrolment.pk}", kind="handover_check", person=person, organisation=office,
+                  owner_role="judicial_officer", due_on=release - dt.timedelta(days=1),
+                  window_start=release - dt.timedelta(days=notice.value),
+                  title=_("Check the hand-over data before %(name)s is released") % {"name": person.shared_name},
+                  rule_key=notice.key, source=notice.source, url=url)
+    if enrolment.high_priority and release:
+        visit = legal_time_limit(area, "resettlement_home_visit_days")
+        if release >= dt.date.today():
+            duty_open(key=f"collect_at_release:{enrolment.pk}", kind="collect_at_release", person=person,
+                      organisation=office, owner_role="judicial_officer", due_on=release,
+                      title=_("Collect %(name)s at release (必接必送)") % {"name": person.shared_name},
+                      rule_key="high_priority", source=visit.source, url=url)
+        duty_open(key=f"resettlement_home_visit:{enrolment.pk}", kind="resettlement_home_visit", person=person,
+                  organisation=office, owner_role="judicial_officer",
+                  due_on=release + dt.timedelta(days=visit.value),
+                  title=_("Home visit after release: %(name)s") % {"name": person.shared_name},
+                  rule_key=visit.key, source=visit.source, url=url)
+
+
+def home_visit_recorded(case, contact) -> None:
+    """A home visit in a resettlement case fulfils the R3 visit (met the person or not: the visit was made)."""
+    from people.models import Enrolment
+
+    for enrolment in Enrolment.objects.filter(person=case.person, population="resettlement", status="active"):
+        duty_complete(key=f"resettlement_home_visit:{enrolment.pk}",
+                      note=_("Home visit on %(day)s") % {"day": timezone.localtime(contact.started_at).date()})

@@ -23,7 +23,8 @@ def notify(*, user, text: str, url: str = "", duty: Duty | None = None) -> Notif
     return notification
 
 
-MANUAL_KINDS = {"self_summary", "correction_plan", "level_review"}  # no recorded event fulfils these by itself
+MANUAL_KINDS = {"self_summary", "correction_plan", "level_review", "handover_check", "collect_at_release",
+                "end_notifications"}  # no recorded event fulfils these by itself
 MAX_SNOOZE_DAYS = 30
 
 

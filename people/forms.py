@@ -53,14 +53,15 @@ class EnrolmentForm(forms.ModelForm):
     class Meta:
         model = Enrolment
         fields = ["population", "organisation", "start_date", "end_date", "correction_category", "offence", "sentence",
-                  "deciding_body", "release_source", "release_date", "release_institution", "out_of_school",
-                  "out_of_work", "out_of_care", "drug_order_kind"]
+                  "deciding_body", "release_source", "release_date", "release_institution", "high_priority",
+                  "out_of_school", "out_of_work", "out_of_care", "drug_order_kind"]
         widgets = {"start_date": DATE, "end_date": DATE, "release_date": DATE}
 
     # Which fields each population shows; the page swaps them in when the population changes.
     FIELDS_BY_POPULATION = {
         Population.CORRECTION: ["correction_category", "offence", "sentence", "deciding_body", "start_date", "end_date"],
-        Population.RESETTLEMENT: ["release_source", "release_date", "release_institution", "start_date", "end_date"],
+        Population.RESETTLEMENT: ["release_source", "release_date", "release_institution", "high_priority",
+                                  "start_date", "end_date"],
         Population.YOUTH: ["out_of_school", "out_of_work", "out_of_care", "start_date", "end_date"],
         Population.DRUG: ["drug_order_kind", "deciding_body", "start_date", "end_date"],
     }

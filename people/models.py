@@ -213,6 +213,8 @@ class Enrolment(models.Model):
     release_source = models.CharField(_("released from"), max_length=16, choices=ReleaseSource.choices, blank=True)
     release_date = models.DateField(_("release date"), null=True, blank=True)
     release_institution = models.CharField(_("prison or releasing body"), max_length=100, blank=True)
+    high_priority = models.BooleanField(_("high-priority (重点帮教对象)"), default=False,
+                                        help_text=_("Collected at release and visited at home soon after (R3)."))
     # At-risk youth: the "三失"
     out_of_school = models.BooleanField(_("out of school (失学)"), default=False)
     out_of_work = models.BooleanField(_("out of work (失业)"), default=False)

@@ -213,7 +213,8 @@ def support_member_save(*, actor, person: Person, data: dict, member: SupportMem
 
 ENROLMENT_FIELDS = (
     "population", "organisation", "start_date", "end_date", "correction_category", "offence", "sentence",
-    "deciding_body", "release_source", "release_date", "release_institution", "out_of_school", "out_of_work",
+    "deciding_body", "release_source", "release_date", "release_institution", "high_priority", "out_of_school",
+    "out_of_work",
     "out_of_care", "drug_order_kind",
 )
 REQUIRED_BY_POPULATION = {
@@ -264,6 +265,14 @@ def enrolment_add(*, actor, person: Person, data: dict) -> Enrolment:
             setattr(enrolment, field, data[field].strip() if isinstance(data[field], str) else data[field])
     if enrolment.population == Population.RESETTLEMENT and not enrolment.start_date:
         enrolment.start_date = enrolment.release_date
+    if (enrolment.population == Population.RESETTLEMENT and not enrolment.end_date and enrolment.release_date
+            and enrolment.release_source):
+        # R1: the assistance period depends on where the person comes from, and on the region.
+        from duties.selectors import legal_time_limit
+        from duties.workdays import add_months
+
+        months = legal_time_limit(person.area, f"resettlement_months_after_{enrolment.release_source}")
+        enrolment.end_date = add_months(enrolment.release_date, months.value) - dt.timedelta(days=1)
     errors: dict[str, list[str]] = {}
     if enrolment.population not in Population.values:
         errors["population"] = [_("Choose a population.")]
@@ -286,6 +295,8 @@ def enrolment_add(*, actor, person: Person, data: dict) -> Enrolment:
                  changes={"population": enrolment.population, "organisation": enrolment.organisation_id})
     if enrolment.population == Population.CORRECTION:
         obligations.correction_started(enrolment)
+    elif enrolment.population == Population.RESETTLEMENT:
+        obligations.resettlement_started(enrolment)
     return enrolment
 
 

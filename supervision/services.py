@@ -308,3 +308,31 @@ def report_record(*, actor, enrolment: Enrolment, on: dt.date, kind: str, note: 
         duty_complete(key=duty.dedupe_key, note=_("Reported on %(day)s") % {"day": on})
     _report_duty(enrolment, after=on)
     return report
+
+
+@transaction.atomic
+def correction_conclude(*, actor, enrolment: Enrolment, on: dt.date, evaluation: str) -> Enrolment:
+    """解除社区矫正 at the end of the term (L17): end the record (its legal duties lapse), open the duty to notify the
+    court, procuratorate and police, and hand the person over to resettlement assistance (R1 sets its period)."""
+    from people.services import enrolment_add, enrolment_end
+
+    _require_legal_actor(actor, enrolment)
+    if enrolment.end_date and on < enrolment.end_date:
+        raise ValidationError({"on": [_("The term ends on %(day)s; ending earlier is a termination, not this.")
+                                      % {"day": enrolment.end_date}]})
+    if not evaluation.strip():
+        raise ValidationError({"evaluation": [_("Write the evaluation of the correction.")]})
+    enrolment_end(actor=actor, enrolment=enrolment, end_date=on, reason=_("Term served; correction ended by law"))
+    audit_record(actor=actor, action="correction.concluded", target=enrolment, person=enrolment.person,
+                 reason=evaluation.strip())
+    person = enrolment.person
+    duty_open(key=f"end_notifications:{enrolment.pk}", kind="end_notifications", person=person,
+              organisation=selectors.office_of(person), owner_role=Role.JUDICIAL_OFFICER, due_on=on,
+              title=_("Send the end-of-correction certificate and notify the court, procuratorate and police: "
+                      "%(name)s") % {"name": person.shared_name},
+              rule_key="correction_end", source="社区矫正法第44条", url=person.get_absolute_url())
+    if not person.enrolments.filter(population=Population.RESETTLEMENT, status=EnrolmentStatus.ACTIVE).exists():
+        enrolment_add(actor=actor, person=person, data={
+            "population": Population.RESETTLEMENT, "release_source": "correction", "release_date": on,
+            "release_institution": enrolment.deciding_body})
+    return enrolment

@@ -53,6 +53,10 @@ def enrolment_supervision(request, pk: int):
             elif action == "report":
                 services.report_record(actor=user, enrolment=enrolment, on=_date(data.get("on", "")),
                                        kind=data.get("kind", ""), note=data.get("note", ""))
+            elif action == "conclude":
+                services.correction_conclude(actor=user, enrolment=enrolment, on=_date(data.get("on", "")),
+                                             evaluation=data.get("evaluation", ""))
+                return redirect(enrolment.person)
             elif action == "sanction":
                 services.sanction_record(actor=user, enrolment=enrolment, kind=data.get("kind", ""),
                                          on=_date(data.get("on", "")), facts=data.get("facts", ""))

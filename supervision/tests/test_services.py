@@ -198,3 +198,21 @@ def test_ending_the_correction_cancels_its_legal_duties(staff):
     enrolment_end(actor=staff("bj_officer"), enrolment=enrolment, end_date=timezone.localdate(), reason="死亡")
     assert not Duty.objects.filter(person=enrolment.person, status="open",
                                    kind__in=["check_in", "report", "level_review", "correction_plan"]).exists()
+
+
+def test_ending_the_correction_hands_the_person_over_to_resettlement(staff):
+    from people.services import enrolment_end
+
+    officer = staff("bj_officer")
+    enrolment = new_correction(staff, dt.date(2025, 11, 1))
+    for other in enrolment.person.enrolments.filter(population="resettlement", status="active"):
+        enrolment_end(actor=officer, enrolment=other, end_date=dt.date(2025, 11, 1), reason="转入社区矫正")
+    with pytest.raises(ValidationError):
+        services.correction_conclude(actor=officer, enrolment=enrolment, on=dt.date(2026, 6, 1), evaluation="良好")
+    services.correction_conclude(actor=officer, enrolment=enrolment, on=enrolment.end_date, evaluation="遵规守纪，表现良好")
+    enrolment.refresh_from_db()
+    assert enrolment.status == "ended"
+    resettlement = enrolment.person.enrolments.get(population="resettlement", status="active")
+    assert resettlement.release_source == "correction" and resettlement.release_date == enrolment.end_date
+    assert Duty.objects.get(dedupe_key=f"end_notifications:{enrolment.pk}").status == "open"
+    assert not Duty.objects.filter(person=enrolment.person, status="open", kind="report").exists()
