@@ -59,8 +59,9 @@ def correction_ended(enrolment) -> None:
     note = _("The correction ended.")
     for prefix in ("check_in", "correction_plan", "self_summary"):
         duty_cancel(key=f"{prefix}:{enrolment.pk}", note=note)
-    for prefix in ("report", "level_review"):
+    for prefix in ("report", "level_review", "medical_reexam", "medical_report"):
         duty_cancel(key_prefix=f"{prefix}:{enrolment.pk}:", note=note)
+    duty_cancel(key=f"correction_team:{enrolment.pk}", note=note)
     for leave_id in enrolment.leave_applications.values_list("pk", flat=True):
         duty_cancel(key=f"leave_return:{leave_id}", note=note)
         duty_cancel(key=f"leave_decision:{leave_id}", note=note)

@@ -128,3 +128,29 @@ class MonitoringPeriod(models.Model):
 
     class Meta:
         ordering = ["-start_on", "-id"]
+
+
+class TeamRole(models.TextChoices):
+    """CCL 25: who sits on a correction team (矫正小组)."""
+
+    OFFICE = "office", _("judicial office staff")
+    COMMITTEE = "committee", _("neighbourhood / village committee")
+    FAMILY = "family", _("family member or guardian")
+    EMPLOYER = "employer", _("employer or school")
+    SOCIAL_WORKER = "social_worker", _("social worker")
+    VOLUNTEER = "volunteer", _("volunteer")
+
+
+class TeamMember(models.Model):
+    enrolment = models.ForeignKey("people.Enrolment", on_delete=models.CASCADE, related_name="team_members")
+    name = models.CharField(_("full name"), max_length=50)
+    role = models.CharField(_("on the team as"), max_length=16, choices=TeamRole.choices)
+    is_woman = models.BooleanField(_("woman"), default=False)
+    knows_minors = models.BooleanField(_("knows the physical and mental traits of minors"), default=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="+")
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]

@@ -105,3 +105,19 @@ def level_eligibility(*, enrolment, today: dt.date) -> tuple[str | None, str]:
             "n": months.value, "source": months.source}
     return None, _("Eligible for a lighter level from %(day)s if no reprimand or warning.") % {"day": ready_on} \
         if not recent else _("A reprimand or warning at this level: not yet eligible.")
+
+
+def team_problems(*, enrolment) -> list[str]:
+    """What the correction team still lacks under CCL 25 and 52 (empty when it is properly composed)."""
+    from .models import TeamMember, TeamRole
+
+    members = list(TeamMember.objects.filter(enrolment=enrolment))
+    person = enrolment.person
+    problems = []
+    if not any(m.role == TeamRole.OFFICE for m in members):
+        problems.append(_("The team needs a member of the judicial office (CCL 25)."))
+    if person.sex == "F" and not any(m.is_woman for m in members):
+        problems.append(_("A woman under correction has a woman on her team (CCL 25)."))
+    if person.is_juvenile and not any(m.knows_minors for m in members):
+        problems.append(_("A minor's team includes someone who knows minors' physical and mental traits (CCL 52)."))
+    return problems

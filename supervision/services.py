@@ -23,7 +23,7 @@ from tongxing.permissions import require
 
 from . import selectors
 from .models import (
-    Level, LevelChange, Report, LeaveApplication, SanctionKind, LeaveLevel, LeaveStatus, MonitoringPeriod, MonitoringReason, Sanction,
+    Level, LevelChange, Report, LeaveApplication, SanctionKind, TeamMember, LeaveLevel, LeaveStatus, MonitoringPeriod, MonitoringReason, Sanction,
 )
 
 LEGAL_ACTORS = {Role.JUDICIAL_OFFICER, Role.BUREAU_LEADER}
@@ -268,6 +268,7 @@ def correction_level_start(enrolment: Enrolment) -> None:
     months = legal_time_limit(person.area, "initial_strict_months")
     LevelChange.objects.create(enrolment=enrolment, level=Level.STRICT, since=enrolment.start_date,
                                reason=_("First months of correction (%(source)s)") % {"source": months.source})
+    correction_intake_duties(enrolment)
     _report_duty(enrolment, after=max(enrolment.start_date, dt.date.today() - dt.timedelta(days=1)))
     duty_open(key=f"level_review:{enrolment.pk}:1", kind="level_review", person=person,
               organisation=selectors.office_of(person), owner_role=Role.JUDICIAL_OFFICER,
@@ -336,3 +337,56 @@ def correction_conclude(*, actor, enrolment: Enrolment, on: dt.date, evaluation:
             "population": Population.RESETTLEMENT, "release_source": "correction", "release_date": on,
             "release_institution": enrolment.deciding_body})
     return enrolment
+
+
+@transaction.atomic
+def team_member_add(*, actor, enrolment: Enrolment, name: str, role: str, is_woman: bool = False,
+                    knows_minors: bool = False, user=None) -> TeamMember:
+    """Add to the correction team (L6); the team duty is done once the composition rules are met."""
+    _require_legal_actor(actor, enrolment)
+    member = TeamMember(enrolment=enrolment, name=name.strip(), role=role, is_woman=is_woman,
+                        knows_minors=knows_minors, user=user, added_by=actor)
+    member.full_clean(exclude=["enrolment", "user", "added_by"])
+    member.save()
+    audit_record(actor=actor, action="correction_team.member_added", target=member, person=enrolment.person)
+    if not selectors.team_problems(enrolment=enrolment):
+        duty_complete(key=f"correction_team:{enrolment.pk}", note=_("Team composed"))
+    return member
+
+
+def correction_intake_duties(enrolment: Enrolment) -> None:
+    """At intake: the correction team (L6); for 暂予监外执行, the hospital re-examination and the monthly health
+    report (L10); for a person under 18, the sealing of the record at the end (L18)."""
+    person = enrolment.person
+    office = selectors.office_of(person)
+    url = person.get_absolute_url()
+    plan = legal_time_limit(person.area, "correction_plan_months")
+    duty_open(key=f"correction_team:{enrolment.pk}", kind="correction_team", person=person, organisation=office,
+              owner_role=Role.JUDICIAL_OFFICER, due_on=workdays.add_months(enrolment.start_date, plan.value),
+              title=_("Form the correction team of %(name)s") % {"name": person.shared_name},
+              rule_key="correction_team", source="社区矫正法第25条", url=url)
+    if enrolment.correction_category == "medical":
+        _medical_duties(enrolment, after=max(enrolment.start_date, dt.date.today()))
+    if enrolment.end_date and person.age_on(enrolment.start_date) is not None and person.age_on(
+            enrolment.start_date) < 18:
+        seal = legal_time_limit(person.area, "juvenile_record_seal_days")
+        duty_open(key=f"seal_record:{enrolment.pk}", kind="seal_record", person=person, organisation=office,
+                  owner_role=Role.JUDICIAL_OFFICER, due_on=enrolment.end_date + dt.timedelta(days=seal.value),
+                  title=_("Seal the juvenile record of %(name)s (if the sentence was five years or less)")
+                  % {"name": person.shared_name}, rule_key=seal.key, source=seal.source, url=url)
+
+
+def _medical_duties(enrolment: Enrolment, after: dt.date) -> None:
+    person = enrolment.person
+    office = selectors.office_of(person)
+    exam = legal_time_limit(person.area, "medical_reexam_months")
+    report = legal_time_limit(person.area, "medical_health_report_months")
+    count = enrolment.reports.count()
+    duty_open(key=f"medical_reexam:{enrolment.pk}:{count}", kind="medical_reexam", person=person, organisation=office,
+              owner_role=Role.JUDICIAL_OFFICER, due_on=workdays.add_months(after, exam.value),
+              title=_("Hospital re-examination of %(name)s (暂予监外执行)") % {"name": person.shared_name},
+              rule_key=exam.key, source=exam.source, url=person.get_absolute_url())
+    duty_open(key=f"medical_report:{enrolment.pk}:{count}", kind="medical_report", person=person,
+              organisation=office, owner_role=Role.JUDICIAL_OFFICER, due_on=workdays.add_months(after, report.value),
+              title=_("Monthly health report of %(name)s") % {"name": person.shared_name},
+              rule_key=report.key, source=report.source, url=person.get_absolute_url())

@@ -14,7 +14,7 @@ from people.selectors import people_visible_to, sees_offence
 from people.services import check_in_record
 
 from . import selectors, services
-from .models import LeaveApplication, Level, MonitoringPeriod, MonitoringReason, ReportKind, SanctionKind
+from .models import LeaveApplication, Level, MonitoringPeriod, MonitoringReason, ReportKind, SanctionKind, TeamRole
 
 
 def _date(value: str) -> dt.date:
@@ -57,6 +57,10 @@ def enrolment_supervision(request, pk: int):
                 services.correction_conclude(actor=user, enrolment=enrolment, on=_date(data.get("on", "")),
                                              evaluation=data.get("evaluation", ""))
                 return redirect(enrolment.person)
+            elif action == "team":
+                services.team_member_add(actor=user, enrolment=enrolment, name=data.get("name", ""),
+                                         role=data.get("role", ""), is_woman=bool(data.get("is_woman")),
+                                         knows_minors=bool(data.get("knows_minors")))
             elif action == "sanction":
                 services.sanction_record(actor=user, enrolment=enrolment, kind=data.get("kind", ""),
                                          on=_date(data.get("on", "")), facts=data.get("facts", ""))
@@ -98,6 +102,8 @@ def enrolment_supervision(request, pk: int):
     eligible_level, eligibility_text = selectors.level_eligibility(enrolment=enrolment, today=today)
     return render(request, "supervision/enrolment.html", {
         "level": selectors.current_level(enrolment=enrolment), "levels": Level.choices,
+        "team": enrolment.team_members.all(), "team_problems": selectors.team_problems(enrolment=enrolment),
+        "team_roles": TeamRole.choices,
         "eligible_level": eligible_level, "eligibility_text": eligibility_text,
         "reports": enrolment.reports.all()[:10], "report_kinds": ReportKind.choices,
         "enrolment": enrolment, "person": enrolment.person, "today": today,

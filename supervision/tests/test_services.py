@@ -216,3 +216,39 @@ def test_ending_the_correction_hands_the_person_over_to_resettlement(staff):
     assert resettlement.release_source == "correction" and resettlement.release_date == enrolment.end_date
     assert Duty.objects.get(dedupe_key=f"end_notifications:{enrolment.pk}").status == "open"
     assert not Duty.objects.filter(person=enrolment.person, status="open", kind="report").exists()
+
+
+def test_a_womans_team_needs_a_woman_and_the_duty_closes_when_it_is_composed(staff):
+    officer = staff("bj_officer")
+    enrolment = new_correction(staff, timezone.localdate() - dt.timedelta(days=3))
+    person = enrolment.person
+    person.sex = "F"
+    person.save()
+    services.team_member_add(actor=officer, enrolment=enrolment, name="王所长", role="office")
+    assert any("woman" in p or "女" in p for p in selectors.team_problems(enrolment=enrolment))
+    assert Duty.objects.get(dedupe_key=f"correction_team:{enrolment.pk}").status == "open"
+    services.team_member_add(actor=officer, enrolment=enrolment, name="李主任", role="committee", is_woman=True)
+    assert selectors.team_problems(enrolment=enrolment) == []
+    assert Duty.objects.get(dedupe_key=f"correction_team:{enrolment.pk}").status == "done"
+
+
+def test_xiaoyus_team_needs_someone_who_knows_minors_and_his_record_is_to_be_sealed(xiaoyu):
+    enrolment = xiaoyu.enrolments.get(population="correction")
+    assert any("52" in p for p in selectors.team_problems(enrolment=enrolment))
+    seal = Duty.objects.get(dedupe_key=f"seal_record:{enrolment.pk}")
+    assert seal.due_on == enrolment.end_date + dt.timedelta(days=3) and "286" in seal.source
+
+
+def test_temporary_execution_outside_prison_brings_re_examinations_and_health_reports(staff):
+    from people.services import enrolment_add
+
+    officer = staff("bj_officer")
+    person = Person.objects.filter(owner=officer, enrolments__population="resettlement").exclude(
+        enrolments__population="correction").first()
+    start = timezone.localdate() - dt.timedelta(days=2)
+    enrolment = enrolment_add(actor=officer, person=person, data={
+        "population": "correction", "correction_category": "medical", "offence": "诈骗罪", "sentence": "有期徒刑3年，暂予监外执行",
+        "deciding_body": "北京市监狱管理局", "start_date": start, "end_date": start + dt.timedelta(days=400)})
+    kinds = set(Duty.objects.filter(person=person, status="open").values_list("kind", flat=True))
+    assert {"medical_reexam", "medical_report", "correction_team"} <= kinds
+    assert enrolment.correction_category == "medical"
