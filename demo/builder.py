@@ -9,6 +9,7 @@ import random
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils import timezone
 from faker import Faker
 
 from accounts.models import User
@@ -18,7 +19,7 @@ from casework.defaults import ensure_practice_rules, ensure_protocols
 from casework.models import PracticeRule, Protocol, ProtocolStep
 from demo.cases import demo_cases, xiaoyu_case
 from duties.defaults import ensure_legal_time_limits, load_library_years
-from duties.models import CalendarException, CalendarYear, LegalTimeLimit
+from duties.models import CalendarException, CalendarYear, LegalTimeLimit, Notification
 from duties.services import duty_complete
 from orgs.defaults import ensure_service_rules
 from orgs.models import Area, AreaLevel, OrganisationKind, ServiceRule, WorkModel
@@ -188,7 +189,10 @@ def _check_in(enrolment, actor, rng: random.Random) -> None:
         check_in_record(actor=actor, enrolment=enrolment,
                         on=enrolment.start_date + dt.timedelta(days=rng.choice([2, 3, 5, 8, 9, 13])))
     if enrolment.population == Population.CORRECTION and (TODAY - enrolment.start_date).days > 45:
+        # Records older than the demo's history: what the office did on paper before the system came.
         duty_complete(key=f"correction_plan:{enrolment.pk}", note="矫正方案已制定（纸质档案）")
+        duty_complete(key=f"correction_team:{enrolment.pk}", note="矫正小组已组建（纸质档案）")
+        duty_complete(key=f"level_review:{enrolment.pk}:1", note="管理等级已评估（纸质档案）")
 
 
 def _enrol(person, actor, population, d: District, rng: random.Random, fake: Faker):
@@ -326,6 +330,8 @@ def load_demo(*, seed: int = 2026) -> list[District]:
         if xiaoyu:
             xiaoyu_case(d, xiaoyu, today=TODAY)
         demo_cases(d, today=TODAY)
+    # The loading itself announced every duty it opened; a fresh demo starts with those read.
+    Notification.objects.filter(read_at__isnull=True).update(read_at=timezone.now())
     return DISTRICTS
 
 
