@@ -193,6 +193,8 @@ def _check_in(enrolment, actor, rng: random.Random) -> None:
         duty_complete(key=f"correction_plan:{enrolment.pk}", note="矫正方案已制定（纸质档案）")
         duty_complete(key=f"correction_team:{enrolment.pk}", note="矫正小组已组建（纸质档案）")
         duty_complete(key=f"level_review:{enrolment.pk}:1", note="管理等级已评估（纸质档案）")
+    if enrolment.checked_in_on:
+        duty_complete(key=f"announcement:{enrolment.pk}", note="已宣告（纸质档案）")
 
 
 def _enrol(person, actor, population, d: District, rng: random.Random, fake: Faker):
@@ -294,6 +296,7 @@ def _xiaoyu(d: District, fake: Faker) -> Person:
         "sentence": "有期徒刑2年，缓刑3年", "deciding_body": d.court, "start_date": dt.date(2025, 6, 16),
         "end_date": dt.date(2028, 6, 15)})
     check_in_record(actor=d.users["officer"], enrolment=correction, on=dt.date(2025, 6, 18))
+    duty_complete(key=f"announcement:{correction.pk}", note="已在司法所宣告（纸质档案）")
     enrolment_add(actor=worker, person=person, data={
         "population": Population.YOUTH, "start_date": dt.date(2025, 6, 16), "out_of_school": True,
         "out_of_work": True, "out_of_care": False})

@@ -9,6 +9,8 @@ LEGAL_TIME_LIMITS = [
     ("correction_plan_months", 1, "months", "入矫后制定矫正方案期限", "社区矫正法第24条；期限为地方规定", True),
     ("self_summary_days_before_end", 30, "days", "矫正期满前提交个人总结的提前天数", "社区矫正法第44条；社区矫正法实施办法", True),
     ("pre_sentence_assessment_working_days", 10, "working_days", "调查评估完成期限", "社区矫正法实施办法", True),
+    ("pre_sentence_assessment_fast_track_working_days", 5, "working_days", "适用速裁程序的调查评估完成期限",
+     "社区矫正法实施办法", True),
     ("resettlement_home_visit_days", 7, "days", "重点帮教对象回归后家访期限", "地方安置帮教实务", True),
     ("duty_escalation_grace_working_days", 2, "working_days", "逾期事项提交督导前的宽限工作日",
      "同行默认值，由司法局设定", False),

@@ -57,7 +57,7 @@ def correction_started(enrolment) -> None:
 def correction_ended(enrolment) -> None:
     """Every legal duty of this correction record lapses with it (reports, reviews, leave, monitoring included)."""
     note = _("The correction ended.")
-    for prefix in ("check_in", "correction_plan", "self_summary"):
+    for prefix in ("check_in", "correction_plan", "self_summary", "announcement"):
         duty_cancel(key=f"{prefix}:{enrolment.pk}", note=note)
     for prefix in ("report", "level_review", "medical_reexam", "medical_report"):
         duty_cancel(key_prefix=f"{prefix}:{enrolment.pk}:", note=note)
@@ -70,8 +70,14 @@ def correction_ended(enrolment) -> None:
 
 
 def checked_in(enrolment, late_days: int) -> None:
-    """Check-in done; the correction plan's month runs from intake (L7), so its deadline moves to match."""
+    """Check-in done: the intake announcement (入矫宣告, L3) is due that day; the correction plan's month runs from
+    intake (L7), so its deadline moves to match."""
     duty_complete(key=f"check_in:{enrolment.pk}", note=_("Checked in on %(day)s") % {"day": enrolment.checked_in_on})
+    person = enrolment.person
+    duty_open(key=f"announcement:{enrolment.pk}", kind="announcement", person=person, organisation=office_of(person),
+              owner_role="judicial_officer", due_on=enrolment.checked_in_on,
+              title=_("Intake registration and announcement (入矫宣告) of %(name)s") % {"name": person.shared_name},
+              rule_key="intake_announcement", source="社区矫正法第22条", url=reverse("people:detail", args=[person.pk]))
     from .models import Duty
 
     plan = Duty.objects.filter(dedupe_key=f"correction_plan:{enrolment.pk}", status="open").first()

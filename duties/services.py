@@ -24,7 +24,7 @@ def notify(*, user, text: str, url: str = "", duty: Duty | None = None) -> Notif
 
 
 MANUAL_KINDS = {"self_summary", "correction_plan", "level_review", "handover_check", "collect_at_release",
-                "end_notifications", "medical_reexam", "medical_report", "seal_record"}  # no recorded event fulfils these by itself
+                "end_notifications", "medical_reexam", "medical_report", "seal_record", "announcement"}  # no recorded event fulfils these by itself
 MAX_SNOOZE_DAYS = 30
 
 

@@ -66,7 +66,7 @@ class SupervisionOut(Schema):
     monitoring_in_force: int | None
 
 
-@router.get("/{enrolment_id}", response=SupervisionOut, summary="The legal supervision of one correction record")
+@router.get("/{int:enrolment_id}", response=SupervisionOut, summary="The legal supervision of one correction record")
 def summary(request, enrolment_id: int, reason: str = ""):
     enrolment = _enrolment(request, enrolment_id)
     person_file_opened(actor=request.user, person=enrolment.person, reason=reason)
@@ -86,7 +86,7 @@ class WarningsOut(Schema):
     warnings: list[str]
 
 
-@router.post("/{enrolment_id}/check-in", response=WarningsOut, summary="Record the check-in (报到); lateness warns")
+@router.post("/{int:enrolment_id}/check-in", response=WarningsOut, summary="Record the check-in (报到); lateness warns")
 def check_in(request, enrolment_id: int, payload: DayIn):
     _e, warnings = check_in_record(actor=request.user, enrolment=_enrolment(request, enrolment_id), on=payload.on)
     return {"warnings": warnings}
@@ -98,7 +98,7 @@ class SanctionIn(Schema):
     facts: str
 
 
-@router.post("/{enrolment_id}/sanctions", response={201: SupervisionOut})
+@router.post("/{int:enrolment_id}/sanctions", response={201: SupervisionOut})
 def add_sanction(request, enrolment_id: int, payload: SanctionIn):
     enrolment = _enrolment(request, enrolment_id)
     services.sanction_record(actor=request.user, enrolment=enrolment, **payload.dict())
@@ -117,7 +117,7 @@ class LeaveCreated(Schema):
     warnings: list[str]
 
 
-@router.post("/{enrolment_id}/leave", response={201: LeaveCreated}, summary="Apply for leave: routed by its length")
+@router.post("/{int:enrolment_id}/leave", response={201: LeaveCreated}, summary="Apply for leave: routed by its length")
 def apply_leave(request, enrolment_id: int, payload: LeaveIn):
     leave, warnings = services.leave_apply(actor=request.user, enrolment=_enrolment(request, enrolment_id),
                                            **payload.dict())
@@ -129,13 +129,13 @@ class DecisionIn(Schema):
     note: str = ""
 
 
-@router.post("/{enrolment_id}/leave/{leave_id}/decision", response=LeaveOut)
+@router.post("/{int:enrolment_id}/leave/{leave_id}/decision", response=LeaveOut)
 def decide_leave(request, enrolment_id: int, leave_id: int, payload: DecisionIn):
     leave = get_object_or_404(LeaveApplication, pk=leave_id, enrolment=_enrolment(request, enrolment_id))
     return services.leave_decide(actor=request.user, leave=leave, approve=payload.approve, note=payload.note)
 
 
-@router.post("/{enrolment_id}/leave/{leave_id}/returned", response=LeaveOut)
+@router.post("/{int:enrolment_id}/leave/{leave_id}/returned", response=LeaveOut)
 def leave_back(request, enrolment_id: int, leave_id: int, payload: DayIn):
     leave = get_object_or_404(LeaveApplication, pk=leave_id, enrolment=_enrolment(request, enrolment_id))
     return services.leave_returned(actor=request.user, leave=leave, on=payload.on)
@@ -149,7 +149,7 @@ class MonitoringIn(Schema):
     approved_by_name: str
 
 
-@router.post("/{enrolment_id}/monitoring", response={201: MonitoringOut})
+@router.post("/{int:enrolment_id}/monitoring", response={201: MonitoringOut})
 def start_monitoring(request, enrolment_id: int, payload: MonitoringIn):
     return Status(201, services.monitoring_start(actor=request.user, enrolment=_enrolment(request, enrolment_id),
                                                  **payload.dict()))
@@ -161,7 +161,7 @@ class RenewIn(Schema):
     approved_by_name: str
 
 
-@router.post("/{enrolment_id}/monitoring/{period_id}/renew", response={201: MonitoringOut})
+@router.post("/{int:enrolment_id}/monitoring/{period_id}/renew", response={201: MonitoringOut})
 def renew_monitoring(request, enrolment_id: int, period_id: int, payload: RenewIn):
     period = get_object_or_404(MonitoringPeriod, pk=period_id, enrolment=_enrolment(request, enrolment_id))
     return Status(201, services.monitoring_renew(actor=request.user, period=period, **payload.dict()))
@@ -172,7 +172,50 @@ class RemoveIn(Schema):
     note: str
 
 
-@router.post("/{enrolment_id}/monitoring/{period_id}/remove", response=MonitoringOut)
+@router.post("/{int:enrolment_id}/monitoring/{period_id}/remove", response=MonitoringOut)
 def remove_monitoring(request, enrolment_id: int, period_id: int, payload: RemoveIn):
     period = get_object_or_404(MonitoringPeriod, pk=period_id, enrolment=_enrolment(request, enrolment_id))
     return services.monitoring_remove(actor=request.user, period=period, **payload.dict())
+
+
+class PreSentenceIn(Schema):
+    person_id: int
+    requested_by: str
+    received_on: dt.date
+    fast_track: bool = False
+
+
+class PreSentenceOut(Schema):
+    id: int
+    person_id: int
+    requested_by: str
+    received_on: dt.date
+    fast_track: bool
+    due_on: dt.date
+    completed_on: dt.date | None
+    conclusion: str
+
+
+@router.post("/pre-sentence-assessments", response={201: PreSentenceOut},
+             summary="Record a court's request for a pre-sentence assessment (due in working days)")
+def request_assessment(request, payload: PreSentenceIn):
+    from people.selectors import person_get_visible
+
+    person = person_get_visible(user=request.user, pk=payload.person_id)
+    return Status(201, services.pre_sentence_assessment_request(
+        actor=request.user, person=person, requested_by=payload.requested_by, received_on=payload.received_on,
+        fast_track=payload.fast_track))
+
+
+class CompleteIn(Schema):
+    on: dt.date
+    conclusion: str
+
+
+@router.post("/pre-sentence-assessments/{assessment_id}/complete", response=PreSentenceOut)
+def complete_assessment(request, assessment_id: int, payload: CompleteIn):
+    from .models import PreSentenceAssessment
+
+    visible = people_visible_to(user=request.user, include_inactive=True)
+    assessment = get_object_or_404(PreSentenceAssessment, pk=assessment_id, person__in=visible)
+    return services.pre_sentence_assessment_complete(actor=request.user, assessment=assessment, **payload.dict())

@@ -154,3 +154,21 @@ class TeamMember(models.Model):
 
     class Meta:
         ordering = ["id"]
+
+
+class PreSentenceAssessment(models.Model):
+    """调查评估 (L5): a court or other deciding body asks whether community correction suits someone; the answer is
+    due within a number of working days (fewer in fast-track cases)."""
+
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="pre_sentence_assessments")
+    requested_by = models.CharField(_("requested by"), max_length=100)
+    received_on = models.DateField(_("received on"))
+    fast_track = models.BooleanField(_("fast-track procedure (速裁)"), default=False)
+    due_on = models.DateField(_("due"))
+    completed_on = models.DateField(_("completed on"), null=True, blank=True)
+    conclusion = models.TextField(_("conclusion"), blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-received_on", "-id"]

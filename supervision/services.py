@@ -23,7 +23,7 @@ from tongxing.permissions import require
 
 from . import selectors
 from .models import (
-    Level, LevelChange, Report, LeaveApplication, SanctionKind, TeamMember, LeaveLevel, LeaveStatus, MonitoringPeriod, MonitoringReason, Sanction,
+    Level, LevelChange, PreSentenceAssessment, Report, LeaveApplication, SanctionKind, TeamMember, LeaveLevel, LeaveStatus, MonitoringPeriod, MonitoringReason, Sanction,
 )
 
 LEGAL_ACTORS = {Role.JUDICIAL_OFFICER, Role.BUREAU_LEADER}
@@ -390,3 +390,49 @@ def _medical_duties(enrolment: Enrolment, after: dt.date) -> None:
               organisation=office, owner_role=Role.JUDICIAL_OFFICER, due_on=workdays.add_months(after, report.value),
               title=_("Monthly health report of %(name)s") % {"name": person.shared_name},
               rule_key=report.key, source=report.source, url=person.get_absolute_url())
+
+
+@transaction.atomic
+def pre_sentence_assessment_request(*, actor, person, requested_by: str, received_on: dt.date,
+                                    fast_track: bool = False) -> PreSentenceAssessment:
+    """Record a court's request for a pre-sentence assessment; its answer is due in working days (L5)."""
+    require(actor, "people.change_person", person)
+    if actor.role not in LEGAL_ACTORS:
+        raise PermissionDenied(_("Legal supervision decisions are taken by the judicial office or the bureau."))
+    if not requested_by.strip():
+        raise ValidationError({"requested_by": [_("Name the court or body that asked.")]})
+    if received_on > timezone.localdate():
+        raise ValidationError({"received_on": [_("A request is recorded after it arrived.")]})
+    key = "pre_sentence_assessment_fast_track_working_days" if fast_track else "pre_sentence_assessment_working_days"
+    limit = legal_time_limit(person.area, key)
+    try:
+        due = workdays.add_working_days(received_on, limit.value)
+    except workdays.CalendarMissing as exc:
+        raise ValidationError(str(exc)) from exc
+    assessment = PreSentenceAssessment.objects.create(person=person, requested_by=requested_by.strip(),
+                                                      received_on=received_on, fast_track=fast_track, due_on=due,
+                                                      recorded_by=actor)
+    audit_record(actor=actor, action="pre_sentence_assessment.requested", target=assessment, person=person)
+    duty_open(key=f"pre_sentence_assessment:{assessment.pk}", kind="pre_sentence_assessment", person=person,
+              organisation=selectors.office_of(person), owner_role=Role.JUDICIAL_OFFICER, due_on=due,
+              title=_("Pre-sentence assessment of %(name)s for %(court)s") % {
+                  "name": person.shared_name, "court": assessment.requested_by},
+              rule_key=limit.key, source=limit.source, url=person.get_absolute_url())
+    return assessment
+
+
+@transaction.atomic
+def pre_sentence_assessment_complete(*, actor, assessment: PreSentenceAssessment, on: dt.date,
+                                     conclusion: str) -> PreSentenceAssessment:
+    require(actor, "people.change_person", assessment.person)
+    if actor.role not in LEGAL_ACTORS:
+        raise PermissionDenied(_("Legal supervision decisions are taken by the judicial office or the bureau."))
+    if assessment.completed_on:
+        raise ValidationError(_("This assessment is already complete."))
+    if not conclusion.strip():
+        raise ValidationError({"conclusion": [_("Write the conclusion sent to the court.")]})
+    assessment.completed_on, assessment.conclusion = on, conclusion.strip()
+    assessment.save(update_fields=["completed_on", "conclusion"])
+    audit_record(actor=actor, action="pre_sentence_assessment.completed", target=assessment, person=assessment.person)
+    duty_complete(key=f"pre_sentence_assessment:{assessment.pk}", note=_("Sent on %(day)s") % {"day": on})
+    return assessment

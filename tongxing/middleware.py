@@ -25,3 +25,24 @@ class ChineseFirstLocaleMiddleware:
         patch_vary_headers(response, ("Cookie",))
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class ApiJsonErrorsMiddleware:
+    """The API answers in JSON even where Django itself refuses a request (a method the route does not allow)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (request.path.startswith("/api/") and response.status_code == 405
+                and not response.get("Content-Type", "").startswith("application/json")):
+            from django.http import JsonResponse
+
+            allowed = response.get("Allow", "")
+            json_response = JsonResponse({"detail": translation.gettext("Method %(method)s is not allowed here; use "
+                                                                        "%(allowed)s.") % {
+                "method": request.method, "allowed": allowed}}, status=405)
+            json_response["Allow"] = allowed
+            return json_response
+        return response

@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "audit.middleware.RequestContextMiddleware",
+    "tongxing.middleware.ApiJsonErrorsMiddleware",
 ]
 
 ROOT_URLCONF = "tongxing.urls"

@@ -40,3 +40,17 @@ def test_leave_is_routed_through_the_supervision_api(client, staff):
         content_type="application/json")
     assert response.status_code == 201 and response.json()["leave"]["approval_level"] == "county"
     assert bearer(client, staff, "bj_volunteer").get(f"/api/supervision/{enrolment.pk}").status_code == 404
+
+
+def test_a_pre_sentence_assessment_through_the_api(client, staff):
+    from people.models import Person
+
+    person = Person.objects.filter(owner__username="bj_officer").first()
+    api = bearer(client, staff, "bj_officer")
+    created = api.post("/api/supervision/pre-sentence-assessments", json.dumps({
+        "person_id": person.pk, "requested_by": "北京市东城区人民法院", "received_on": "2026-09-28"}),
+        content_type="application/json")
+    assert created.status_code == 201 and created.json()["due_on"] == "2026-10-16"
+    done = api.post(f"/api/supervision/pre-sentence-assessments/{created.json()['id']}/complete", json.dumps({
+        "on": "2026-10-12", "conclusion": "建议适用社区矫正"}), content_type="application/json")
+    assert done.status_code == 200 and done.json()["completed_on"] == "2026-10-12"

@@ -252,3 +252,29 @@ def test_temporary_execution_outside_prison_brings_re_examinations_and_health_re
     kinds = set(Duty.objects.filter(person=person, status="open").values_list("kind", flat=True))
     assert {"medical_reexam", "medical_report", "correction_team"} <= kinds
     assert enrolment.correction_category == "medical"
+
+
+def test_a_pre_sentence_assessment_is_due_in_working_days_across_national_day(staff):
+    officer = staff("bj_officer")
+    person = Person.objects.filter(owner=officer).first()
+    normal = services.pre_sentence_assessment_request(actor=officer, person=person, requested_by="北京市东城区人民法院",
+                                                      received_on=dt.date(2026, 9, 28))
+    # 29, 30 Sep; 1–7 Oct holiday; 8, 9, 10 (a Saturday worked), 12, 13, 14, 15, 16 Oct → the 10th working day.
+    assert normal.due_on == dt.date(2026, 10, 16)
+    fast = services.pre_sentence_assessment_request(actor=officer, person=person, requested_by="北京市东城区人民法院",
+                                                    received_on=dt.date(2026, 9, 28), fast_track=True)
+    assert fast.due_on == dt.date(2026, 10, 10)  # the 5th: the make-up Saturday
+    duty = Duty.objects.get(dedupe_key=f"pre_sentence_assessment:{normal.pk}")
+    services.pre_sentence_assessment_complete(actor=officer, assessment=normal, on=dt.date(2026, 10, 12),
+                                              conclusion="建议适用社区矫正")
+    duty.refresh_from_db()
+    assert duty.status == "done"
+
+
+def test_check_in_opens_the_intake_announcement(staff):
+    from people.services import check_in_record
+
+    enrolment = new_correction(staff, timezone.localdate() - dt.timedelta(days=2))
+    check_in_record(actor=staff("bj_officer"), enrolment=enrolment, on=timezone.localdate())
+    duty = Duty.objects.get(dedupe_key=f"announcement:{enrolment.pk}")
+    assert duty.due_on == timezone.localdate() and duty.source == "社区矫正法第22条"

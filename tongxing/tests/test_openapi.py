@@ -11,3 +11,8 @@ def test_the_interactive_docs_load_their_assets_locally(client):
     page = client.get("/api/docs")
     assert page.status_code == 200
     assert "cdn." not in page.text and "unpkg" not in page.text and "/static/" in page.text
+
+
+def test_a_wrong_method_on_the_api_is_answered_in_json(client, db):
+    response = client.delete("/api/users/me")
+    assert response.status_code == 405 and "detail" in response.json()
