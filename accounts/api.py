@@ -36,6 +36,6 @@ def list_users(request, role: str | None = None):
     return list(qs.filter(role=role) if role else qs)
 
 
-@router.get("/{user_id}", response=UserOut)
+@router.get("/{int:user_id}", response=UserOut)
 def get_user(request, user_id: int):
     return get_object_or_404(users_visible_to(user=request.user), pk=user_id)

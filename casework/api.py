@@ -115,7 +115,7 @@ def open_case(request, payload: CaseIn):
     return Status(201, _case_detail(case))
 
 
-@router.get("/{case_id}", response=CaseDetailOut, summary="One case; reading it is audited like the file")
+@router.get("/{int:case_id}", response=CaseDetailOut, summary="One case; reading it is audited like the file")
 def get_case(request, case_id: int, reason: str = ""):
     case = _case(request, case_id)
     person_file_opened(actor=request.user, person=case.person, reason=reason)
@@ -127,7 +127,7 @@ class ActionIn(Schema):
     expected_version: int | None = None
 
 
-@router.post("/{case_id}/actions/{action}", response=CaseOut,
+@router.post("/{int:case_id}/actions/{action}", response=CaseOut,
              summary="Take an action of the stage table (begin_assessment, request_opening, start_intervention, "
                      "start_review, continue_intervention, request_closing, request_stop, reopen)")
 def act(request, case_id: int, action: str, payload: ActionIn):
@@ -145,7 +145,7 @@ class TimelineOut(Schema):
     warnings: list[str]
 
 
-@router.get("/{case_id}/timeline", response=list[TimelineOut])
+@router.get("/{int:case_id}/timeline", response=list[TimelineOut])
 def timeline(request, case_id: int, reason: str = ""):
     case = _case(request, case_id)
     person_file_opened(actor=request.user, person=case.person, reason=reason)
@@ -206,14 +206,14 @@ class ContactOut(Schema):
     warnings: list[str]
 
 
-@router.get("/{case_id}/contacts", response=list[ContactOut])
+@router.get("/{int:case_id}/contacts", response=list[ContactOut])
 def list_contacts(request, case_id: int, reason: str = ""):
     case = _case(request, case_id)
     person_file_opened(actor=request.user, person=case.person, reason=reason)
     return list(selectors.contacts_of(case))
 
 
-@router.post("/{case_id}/contacts", response={201: ContactOut},
+@router.post("/{int:case_id}/contacts", response={201: ContactOut},
              summary="Record a contact; the response carries any practice-rule warnings")
 def record_contact(request, case_id: int, payload: ContactIn):
     case = _case(request, case_id)
@@ -233,12 +233,12 @@ def _read(request, case_id: int, reason: str):
     return case
 
 
-@router.get("/{case_id}/appointments", response=list[AppointmentOut])
+@router.get("/{int:case_id}/appointments", response=list[AppointmentOut])
 def list_appointments(request, case_id: int, reason: str = ""):
     return list(selectors.upcoming_appointments(_read(request, case_id, reason)))
 
 
-@router.post("/{case_id}/appointments", response={201: AppointmentOut},
+@router.post("/{int:case_id}/appointments", response={201: AppointmentOut},
              summary="Book the next contact; without planned_minutes, the length the seed advises")
 def book(request, case_id: int, payload: AppointmentIn):
     return Status(201, services.appointment_book(actor=request.user, case=_case(request, case_id), **payload.dict()))
@@ -251,7 +251,7 @@ class AssessmentIn(Schema):
     initial_plan: str = ""
 
 
-@router.post("/{case_id}/assessment", response={201: CaseOut})
+@router.post("/{int:case_id}/assessment", response={201: CaseOut})
 def record_assessment(request, case_id: int, payload: AssessmentIn):
     case = _case(request, case_id)
     services.assessment_record(actor=request.user, case=case, data=payload.dict())
@@ -262,7 +262,7 @@ class OpinionIn(Schema):
     opinion: str
 
 
-@router.post("/{case_id}/opinion", response={201: CaseOut}, summary="The supervisor's opinion")
+@router.post("/{int:case_id}/opinion", response={201: CaseOut}, summary="The supervisor's opinion")
 def record_opinion(request, case_id: int, payload: OpinionIn):
     case = _case(request, case_id)
     services.supervisor_opinion_record(actor=request.user, case=case, opinion=payload.opinion)
@@ -274,7 +274,7 @@ class AgreementIn(Schema):
     terms: str
 
 
-@router.put("/{case_id}/agreement", response=AgreementIn, summary="Sign or amend the service agreement")
+@router.put("/{int:case_id}/agreement", response=AgreementIn, summary="Sign or amend the service agreement")
 def sign_agreement(request, case_id: int, payload: AgreementIn):
     return services.agreement_sign(actor=request.user, case=_case(request, case_id), **payload.dict())
 
@@ -285,7 +285,7 @@ class MeetingsIn(Schema):
     place: str = ""
 
 
-@router.put("/{case_id}/meetings", response=CaseOut, summary="Frequency and place agreed with the person")
+@router.put("/{int:case_id}/meetings", response=CaseOut, summary="Frequency and place agreed with the person")
 def set_meetings(request, case_id: int, payload: MeetingsIn):
     return _case_out(services.meeting_arrangement_set(actor=request.user, case=_case(request, case_id),
                                                       **payload.dict()))
@@ -332,13 +332,13 @@ def _plan_out(plan) -> dict:
                       for g in plan.goals.prefetch_related("tasks")]}
 
 
-@router.get("/{case_id}/plan/versions", response=list[PlanOut], summary="Every version of the service plan")
+@router.get("/{int:case_id}/plan/versions", response=list[PlanOut], summary="Every version of the service plan")
 def plan_versions(request, case_id: int, reason: str = ""):
     case = _read(request, case_id, reason)
     return [_plan_out(p) for p in case.plan_versions.select_related("approved_by").order_by("-number")]
 
 
-@router.put("/{case_id}/plan", response=PlanOut, summary="Write the draft of the next plan version")
+@router.put("/{int:case_id}/plan", response=PlanOut, summary="Write the draft of the next plan version")
 def save_plan(request, case_id: int, payload: PlanIn):
     case = _case(request, case_id)
     staff = users_visible_to(user=request.user).in_bulk([t.owner_id for g in payload.goals for t in g.tasks
@@ -354,7 +354,7 @@ class NoteIn(Schema):
     note: str = ""
 
 
-@router.post("/{case_id}/plan/submit", response={201: dict}, summary="Submit the draft plan for approval")
+@router.post("/{int:case_id}/plan/submit", response={201: dict}, summary="Submit the draft plan for approval")
 def submit_plan(request, case_id: int, payload: NoteIn):
     approval = services.plan_submit(actor=request.user, case=_case(request, case_id), note=payload.note)
     return Status(201, {"approval_id": approval.pk})
@@ -366,7 +366,7 @@ class ReviewIn(Schema):
     next_review_on: dt.date | None = None
 
 
-@router.post("/{case_id}/plan/reviews", response={201: dict})
+@router.post("/{int:case_id}/plan/reviews", response={201: dict})
 def review_plan(request, case_id: int, payload: ReviewIn):
     review = services.plan_review_record(actor=request.user, case=_case(request, case_id), **payload.dict())
     return Status(201, {"review_id": review.pk})
@@ -377,14 +377,14 @@ class FamilyFocusIn(Schema):
     note: str = ""
 
 
-@router.post("/{case_id}/family-focus", response=CaseOut, summary="Answer the proposal to work with the family")
+@router.post("/{int:case_id}/family-focus", response=CaseOut, summary="Answer the proposal to work with the family")
 def decide_family_focus(request, case_id: int, payload: FamilyFocusIn):
     case = _case(request, case_id)
     services.family_focus_decide(actor=request.user, case=case, accept=payload.accept, note=payload.note)
     return _case_out(_case(request, case_id))
 
 
-@router.post("/{case_id}/steps/{step_id}/done", response=CaseDetailOut, summary="Mark a manual protocol step done")
+@router.post("/{int:case_id}/steps/{int:step_id}/done", response=CaseDetailOut, summary="Mark a manual protocol step done")
 def step_done(request, case_id: int, step_id: int, payload: NoteIn):
     case = _case(request, case_id)
     step = get_object_or_404(ProtocolStep, pk=step_id, protocol_id=case.protocol_id)
@@ -402,7 +402,7 @@ class DecisionIn(Schema):
     note: str = ""
 
 
-@router.post("/{case_id}/transfers", response={201: dict})
+@router.post("/{int:case_id}/transfers", response={201: dict})
 def request_transfer(request, case_id: int, payload: TransferIn):
     to_owner = users_visible_to(user=request.user).filter(pk=payload.to_owner_id).first()
     if to_owner is None:
@@ -413,7 +413,7 @@ def request_transfer(request, case_id: int, payload: TransferIn):
     return Status(201, {"transfer_id": transfer.pk})
 
 
-@router.post("/transfers/{transfer_id}/decision", response=dict, summary="Accept (approve=true) or decline")
+@router.post("/transfers/{int:transfer_id}/decision", response=dict, summary="Accept (approve=true) or decline")
 def decide_transfer(request, transfer_id: int, payload: DecisionIn):
     transfer = get_object_or_404(Transfer, pk=transfer_id)
     transfer = services.transfer_decide(actor=request.user, transfer=transfer, accept=payload.approve,
@@ -442,7 +442,7 @@ def approval_queue(request):
     return [_approval_out(a) for a in selectors.approvals_waiting_for(user=request.user)]
 
 
-@router.post("/approvals/{approval_id}/decision", response=ApprovalOut)
+@router.post("/approvals/{int:approval_id}/decision", response=ApprovalOut)
 def decide_approval(request, approval_id: int, payload: DecisionIn):
     visible = selectors.cases_visible_to(user=request.user).values("pk")
     approval = get_object_or_404(Approval.objects.select_related("requested_by"), pk=approval_id, case__in=visible)
@@ -464,13 +464,13 @@ class ConsentOut(ConsentIn):
     withdrawn_on: dt.date | None
 
 
-@router.get("/{case_id}/consents", response=list[ConsentOut])
+@router.get("/{int:case_id}/consents", response=list[ConsentOut])
 def list_consents(request, case_id: int, reason: str = ""):
     return list(_read(request, case_id, reason).person.consents.all())
 
 
 
-@router.post("/{case_id}/consents", response={201: ConsentOut})
+@router.post("/{int:case_id}/consents", response={201: ConsentOut})
 def record_consent(request, case_id: int, payload: ConsentIn):
     case = _case(request, case_id)
     return Status(201, services.consent_record(actor=request.user, person=case.person, case=case, **payload.dict()))
@@ -480,14 +480,14 @@ class WithdrawIn(Schema):
     note: str = ""
 
 
-@router.post("/{case_id}/consents/{consent_id}/withdraw", response=ConsentOut)
+@router.post("/{int:case_id}/consents/{int:consent_id}/withdraw", response=ConsentOut)
 def withdraw_consent(request, case_id: int, consent_id: int, payload: WithdrawIn):
     case = _case(request, case_id)
     consent = get_object_or_404(case.person.consents, pk=consent_id)
     return services.consent_withdraw(actor=request.user, consent=consent, on=payload.on, note=payload.note)
 
 
-@router.post("/approvals/{approval_id}/withdraw", response=ApprovalOut)
+@router.post("/approvals/{int:approval_id}/withdraw", response=ApprovalOut)
 def withdraw_approval(request, approval_id: int):
     visible = selectors.cases_visible_to(user=request.user).values("pk")
     approval = get_object_or_404(Approval.objects.select_related("requested_by"), pk=approval_id, case__in=visible)
@@ -496,7 +496,7 @@ def withdraw_approval(request, approval_id: int):
     return _approval_out(approval)
 
 
-@router.get("/{case_id}/agreement", response=AgreementIn | None)
+@router.get("/{int:case_id}/agreement", response=AgreementIn | None)
 def get_agreement(request, case_id: int, reason: str = ""):
     from .models import Agreement
 
@@ -509,7 +509,7 @@ class ReviewOut(ReviewIn):
     by: str
 
 
-@router.get("/{case_id}/plan/reviews", response=list[ReviewOut])
+@router.get("/{int:case_id}/plan/reviews", response=list[ReviewOut])
 def list_reviews(request, case_id: int, reason: str = ""):
     from .models import PlanReview
 

@@ -43,6 +43,6 @@ def list_organisations(request, kind: str | None = None):
     return list(qs.filter(kind=kind) if kind else qs)
 
 
-@router.get("/organisations/{org_id}", response=OrganisationOut)
+@router.get("/organisations/{int:org_id}", response=OrganisationOut)
 def get_organisation(request, org_id: int):
     return get_object_or_404(organisations_visible_to(user=request.user), pk=org_id)

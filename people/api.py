@@ -272,7 +272,7 @@ def create_person(request, payload: PersonIn):
     return Status(201, _detail(request.user, _fresh(person.pk)))
 
 
-@router.get("/{person_id}", response=PersonOut, summary="One file; the opening is recorded in the audit trail")
+@router.get("/{int:person_id}", response=PersonOut, summary="One file; the opening is recorded in the audit trail")
 def get_person(request, person_id: int, reason: str = ""):
     """Leaders and administrators must pass `reason`."""
     person = get_object_or_404(_with_enrolments(selectors.people_visible_to(user=request.user, include_inactive=True)),
@@ -281,7 +281,7 @@ def get_person(request, person_id: int, reason: str = ""):
     return _detail(request.user, person)
 
 
-@router.patch("/{person_id}", response=PersonOut, summary="Edit a file (optimistic locking by version)")
+@router.patch("/{int:person_id}", response=PersonOut, summary="Edit a file (optimistic locking by version)")
 def update_person(request, person_id: int, payload: PersonPatch):
     person = selectors.person_get_visible(user=request.user, pk=person_id)
     with api_field_names():
@@ -291,7 +291,7 @@ def update_person(request, person_id: int, payload: PersonPatch):
     return _detail(request.user, _fresh(person_id))
 
 
-@router.get("/{person_id}/support-members", response=list[SupportMemberOut], summary="Family and support system")
+@router.get("/{int:person_id}/support-members", response=list[SupportMemberOut], summary="Family and support system")
 def list_support_members(request, person_id: int, reason: str = ""):
     """Part of the file: the read is audited like the file itself (leaders and administrators pass `reason`)."""
     person = selectors.person_get_visible(user=request.user, pk=person_id)
@@ -299,13 +299,13 @@ def list_support_members(request, person_id: int, reason: str = ""):
     return list(person.supporters.filter(is_active=True))
 
 
-@router.post("/{person_id}/support-members", response={201: SupportMemberOut})
+@router.post("/{int:person_id}/support-members", response={201: SupportMemberOut})
 def add_support_member(request, person_id: int, payload: SupportMemberIn):
     person = selectors.person_get_visible(user=request.user, pk=person_id)
     return Status(201, services.support_member_save(actor=request.user, person=person, data=payload.dict()))
 
 
-@router.get("/{person_id}/enrolments", response=list[EnrolmentOut], summary="Population records over time")
+@router.get("/{int:person_id}/enrolments", response=list[EnrolmentOut], summary="Population records over time")
 def list_enrolments(request, person_id: int, reason: str = ""):
     """Part of the file: the read is audited like the file itself (leaders and administrators pass `reason`)."""
     person = selectors.person_get_visible(user=request.user, pk=person_id)
@@ -314,7 +314,7 @@ def list_enrolments(request, person_id: int, reason: str = ""):
     return [_enrolment_out(e, offence_visible=visible) for e in selectors.enrolments_of(person=person)]
 
 
-@router.post("/{person_id}/enrolments", response={201: EnrolmentOut})
+@router.post("/{int:person_id}/enrolments", response={201: EnrolmentOut})
 def add_enrolment(request, person_id: int, payload: EnrolmentIn):
     person = selectors.person_get_visible(user=request.user, pk=person_id)
     with api_field_names():
@@ -328,7 +328,7 @@ class ActiveIn(Schema):
     reason: str
 
 
-@router.post("/{person_id}/active", response=PersonSummary, summary="Disable or enable a file (never deleted)")
+@router.post("/{int:person_id}/active", response=PersonSummary, summary="Disable or enable a file (never deleted)")
 def set_active(request, person_id: int, payload: ActiveIn):
     person = selectors.person_get_visible(user=request.user, pk=person_id)
     services.person_set_active(actor=request.user, person=person, active=payload.active, reason=payload.reason)
@@ -346,7 +346,7 @@ class SupportMemberPatch(Schema):
     note: str | None = None
 
 
-@router.patch("/{person_id}/support-members/{member_id}", response=SupportMemberOut)
+@router.patch("/{int:person_id}/support-members/{int:member_id}", response=SupportMemberOut)
 def update_support_member(request, person_id: int, member_id: int, payload: SupportMemberPatch):
     person = selectors.person_get_visible(user=request.user, pk=person_id)
     member = get_object_or_404(person.supporters, pk=member_id)
@@ -359,7 +359,7 @@ class EnrolmentEndIn(Schema):
     reason: str
 
 
-@router.post("/{person_id}/enrolments/{enrolment_id}/end", response=EnrolmentOut, summary="End a population record")
+@router.post("/{int:person_id}/enrolments/{int:enrolment_id}/end", response=EnrolmentOut, summary="End a population record")
 def end_enrolment(request, person_id: int, enrolment_id: int, payload: EnrolmentEndIn):
     person = selectors.person_get_visible(user=request.user, pk=person_id)
     enrolment = get_object_or_404(person.enrolments.select_related("organisation"), pk=enrolment_id)
@@ -388,13 +388,13 @@ def _assignment_out(assignment) -> dict:
             "role": assignment.user.role, "task": assignment.task, "may_see_offence": assignment.may_see_offence}
 
 
-@router.get("/{person_id}/assignments", response=list[AssignmentOut], summary="Helpers given access to this file")
+@router.get("/{int:person_id}/assignments", response=list[AssignmentOut], summary="Helpers given access to this file")
 def list_assignments(request, person_id: int):
     person = selectors.person_get_visible(user=request.user, pk=person_id)
     return [_assignment_out(a) for a in person.assignments.select_related("user")]
 
 
-@router.post("/{person_id}/assignments", response={201: AssignmentOut})
+@router.post("/{int:person_id}/assignments", response={201: AssignmentOut})
 def add_assignment(request, person_id: int, payload: AssignmentIn):
     person = selectors.person_get_visible(user=request.user, pk=person_id)
     helper = users_visible_to(user=request.user).filter(pk=payload.user_id).first()
