@@ -79,9 +79,14 @@ def approvers_for(case: Case) -> QuerySet[User]:
     return approvers_in(organisation=case.organisation, role=approver_role_for(case))
 
 
+def holds_an_approving_role(user) -> bool:
+    """Whether any organising model names the user's role as the one that approves."""
+    return ServiceRule.objects.filter(approver_role=user.role).exists()
+
+
 def approvals_waiting_for(*, user) -> QuerySet[Approval]:
     """The approval queue: pending requests this user may decide (never their own)."""
-    if user.role not in set(ServiceRule.objects.values_list("approver_role", flat=True)):
+    if not holds_an_approving_role(user):
         return Approval.objects.none()
     cases = cases_visible_to(user=user)
     return (Approval.objects.filter(status=ApprovalStatus.PENDING, case__in=cases.values("pk"))
@@ -260,6 +265,6 @@ def transfers_waiting_for(*, user) -> list:
     waiting = (Transfer.objects.filter(status=TransferStatus.PENDING)
                .select_related("case__person", "to_owner", "from_owner", "to_organisation"))
     mine = waiting.filter(to_owner=user)
-    if user.role in set(ServiceRule.objects.values_list("approver_role", flat=True)) and user.organisation_id:
+    if holds_an_approving_role(user) and user.organisation_id:
         mine = mine | waiting.filter(to_organisation_id=user.organisation_id)
     return list(mine.distinct())

@@ -14,6 +14,7 @@ LEGAL_TIME_LIMITS = [
     ("resettlement_home_visit_days", 7, "days", "重点帮教对象回归后家访期限", "地方安置帮教实务", True),
     ("duty_escalation_grace_working_days", 2, "working_days", "逾期事项提交督导前的宽限工作日",
      "同行默认值，由司法局设定", False),
+    ("duty_max_snooze_days", 30, "days", "待办事项最长暂缓天数", "同行默认值，由司法局设定", False),
     ("reprimands_before_warning", 2, "times", "训诫后仍不改正、建议警告的训诫次数", "社区矫正法实施办法第34、35条", True),
     ("warnings_before_revocation", 2, "times", "警告后仍不改正、建议提请撤销的警告次数", "社区矫正法实施办法第46条", True),
     ("leave_office_max_days", 7, "days", "司法所可批准的外出天数上限（受委托时）", "社区矫正法第27条；实施办法", True),

@@ -25,7 +25,6 @@ def notify(*, user, text: str, url: str = "", duty: Duty | None = None) -> Notif
 
 MANUAL_KINDS = {"self_summary", "correction_plan", "level_review", "handover_check", "collect_at_release",
                 "end_notifications", "medical_reexam", "medical_report", "seal_record", "announcement"}  # no recorded event fulfils these by itself
-MAX_SNOOZE_DAYS = 30
 
 
 def _holders(duty: Duty):
@@ -104,8 +103,9 @@ def duty_snooze(*, actor, duty: Duty, until: dt.date, reason: str) -> Duty:
         raise ValidationError({"reason": [_("Give a reason.")]})
     if until <= timezone.localdate():
         raise ValidationError({"until": [_("Snooze until a later day.")]})
-    if until > timezone.localdate() + dt.timedelta(days=MAX_SNOOZE_DAYS):
-        raise ValidationError({"until": [_("Snooze for at most %(n)s days.") % {"n": MAX_SNOOZE_DAYS}]})
+    longest = legal_time_limit(duty.organisation.area, "duty_max_snooze_days").value
+    if until > timezone.localdate() + dt.timedelta(days=longest):
+        raise ValidationError({"until": [_("Snooze for at most %(n)s days.") % {"n": longest}]})
     duty.snoozed_until, duty.snooze_reason = until, reason.strip()
     duty.save(update_fields=["snoozed_until", "snooze_reason"])
     audit_record(actor=actor, action="duty.snoozed", target=duty, person=duty.person, reason=reason,
