@@ -186,6 +186,7 @@ def _family(person: Person, actor: User, fake: Faker, rng: random.Random, young:
 def _check_in(enrolment, actor, rng: random.Random) -> None:
     """Most people reported on time; the demo leaves the newest without a check-in, so its duty is open."""
     if enrolment.population == Population.CORRECTION and (TODAY - enrolment.start_date).days > 12:
+        duty_complete(key=f"ruling_documents:{enrolment.pk}", note="法律文书已收到（纸质档案）")
         check_in_record(actor=actor, enrolment=enrolment,
                         on=enrolment.start_date + dt.timedelta(days=rng.choice([2, 3, 5, 8, 9, 13])))
     if enrolment.population == Population.CORRECTION and (TODAY - enrolment.start_date).days > 45:
@@ -297,6 +298,7 @@ def _xiaoyu(d: District, fake: Faker) -> Person:
         "end_date": dt.date(2028, 6, 15)})
     check_in_record(actor=d.users["officer"], enrolment=correction, on=dt.date(2025, 6, 18))
     duty_complete(key=f"announcement:{correction.pk}", note="已在司法所宣告（纸质档案）")
+    duty_complete(key=f"ruling_documents:{correction.pk}", note="法律文书已收到（纸质档案）")
     enrolment_add(actor=worker, person=person, data={
         "population": Population.YOUTH, "start_date": dt.date(2025, 6, 16), "out_of_school": True,
         "out_of_work": True, "out_of_care": False})

@@ -15,7 +15,7 @@ class DutyOut(Schema):
     id: int
     kind: str
     title: str
-    person_id: int
+    person_id: int | None
     case_id: int | None
     due_on: dt.date
     rule_key: str

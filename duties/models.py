@@ -45,7 +45,8 @@ class LegalTimeLimit(models.Model):
                              related_name="legal_time_limits")
     value = models.IntegerField(_("value"))
     unit = models.CharField(_("unit"), max_length=16, choices=[("days", _("days")), ("working_days", _("working days")),
-                                                              ("months", _("months")), ("times", _("times"))])
+                                                              ("months", _("months")), ("times", _("times")),
+                                                              ("hours", _("hours"))])
     description = models.CharField(_("description"), max_length=200)
     source = models.CharField(_("source"), max_length=200)
     needs_verification = models.BooleanField(_("differs between provinces"), default=False)
@@ -73,8 +74,9 @@ class Duty(models.Model):
 
     kind = models.CharField(_("kind"), max_length=40)
     title = models.CharField(_("duty"), max_length=200)
-    person = models.ForeignKey("people.Person", verbose_name=_("person"), on_delete=models.CASCADE,
-                               related_name="duties")
+    # Empty for an office's own duties (e.g. its periodic returns, R4).
+    person = models.ForeignKey("people.Person", verbose_name=_("person"), null=True, blank=True,
+                               on_delete=models.CASCADE, related_name="duties")
     case = models.ForeignKey("casework.Case", verbose_name=_("case"), null=True, blank=True, on_delete=models.CASCADE,
                              related_name="duties")
     # Owned by a person, or by a role in an office (e.g. the 司法所's judicial officers).

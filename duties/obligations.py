@@ -54,13 +54,18 @@ def correction_started(enrolment) -> None:
                   rule_key=summary.key, source=summary.source, url=url)
 
 
-def correction_ended(enrolment) -> None:
-    """Every legal duty of this correction record lapses with it (reports, reviews, leave, monitoring included)."""
+def correction_ended(enrolment, *, term_served: bool = False) -> None:
+    """Every legal duty of this correction record lapses with it (reports, reviews, leave, monitoring included).
+    Sealing a juvenile record follows only a term served in full (L18): after a revocation or a death it lapses."""
     note = _("The correction ended.")
-    for prefix in ("check_in", "correction_plan", "self_summary", "announcement"):
+    for prefix in ("check_in", "correction_plan", "self_summary", "announcement", "ruling_documents"):
         duty_cancel(key=f"{prefix}:{enrolment.pk}", note=note)
-    for prefix in ("report", "level_review", "medical_reexam", "medical_report"):
+    if not term_served:
+        duty_cancel(key=f"seal_record:{enrolment.pk}", note=note)
+    for prefix in ("report", "level_review", "medical_reexam", "medical_report", "activity_hours"):
         duty_cancel(key_prefix=f"{prefix}:{enrolment.pk}:", note=note)
+    for relocation_id in enrolment.relocations.values_list("pk", flat=True):
+        duty_cancel(key_prefix=f"relocation:{relocation_id}:", note=note)
     duty_cancel(key=f"correction_team:{enrolment.pk}", note=note)
     for leave_id in enrolment.leave_applications.values_list("pk", flat=True):
         duty_cancel(key=f"leave_return:{leave_id}", note=note)
@@ -189,3 +194,32 @@ def home_visit_recorded(case, contact) -> None:
     for enrolment in Enrolment.objects.filter(person=case.person, population="resettlement", status="active"):
         duty_complete(key=f"resettlement_home_visit:{enrolment.pk}",
                       note=_("Home visit on %(day)s") % {"day": timezone.localtime(contact.started_at).date()})
+
+
+def _return_periods(today: dt.date) -> list[tuple[str, dt.date, str]]:
+    """(label, last day, rule key) of the half-year and annual periods that ended most recently or end soon."""
+    half = dt.date(today.year, 6, 30)
+    year_end = dt.date(today.year - 1, 12, 31) if today < dt.date(today.year, 12, 25) else dt.date(today.year, 12, 31)
+    return [(f"{half.year}年上半年", half, "resettlement_half_year_return_days"),
+            (f"{year_end.year}年度", year_end, "resettlement_annual_return_days")]
+
+
+def resettlement_return_duties(today: dt.date) -> int:
+    """R4: each 司法所 sends its half-year and annual resettlement returns by the configured day (2 July and
+    2 February by default). The duty appears in the officers' list in the last days of the period and lasts until
+    the return is sent; it is not created for periods whose deadline has passed before the job first ran."""
+    opened = 0
+    offices = Organisation.objects.filter(kind=OrganisationKind.JUDICIAL_OFFICE, is_active=True).select_related("area")
+    for label, last_day, key in _return_periods(today):
+        for office in offices:
+            limit = legal_time_limit(office.area, key)
+            due = last_day + dt.timedelta(days=limit.value)
+            window = last_day - dt.timedelta(days=5)
+            if not window <= today <= due:
+                continue
+            duty_open(key=f"resettlement_return:{office.pk}:{last_day:%Y-%m}", kind="resettlement_return",
+                      person=None, organisation=office, owner_role="judicial_officer", due_on=due,
+                      window_start=window, title=_("Resettlement return for %(period)s (安置帮教报表)") % {
+                          "period": label}, rule_key=limit.key, source=limit.source, url="")
+            opened += 1
+    return opened

@@ -24,7 +24,8 @@ def notify(*, user, text: str, url: str = "", duty: Duty | None = None) -> Notif
 
 
 MANUAL_KINDS = {"self_summary", "correction_plan", "level_review", "handover_check", "collect_at_release",
-                "end_notifications", "medical_reexam", "medical_report", "seal_record", "announcement"}  # no recorded event fulfils these by itself
+                "end_notifications", "medical_reexam", "medical_report", "seal_record", "announcement",
+                "resettlement_return"}  # no recorded event fulfils these by itself
 
 
 def _holders(duty: Duty):
@@ -166,8 +167,14 @@ def duties_tick(*, today: dt.date | None = None) -> dict:
         audit_record(actor=None, action="duty.escalated", target=duty, person=duty.person,
                      changes={"to": supervisor.pk})
         escalated += 1
+    from supervision.services import activity_duties_for_month
+
+    from .obligations import resettlement_return_duties
+
+    # Time alone opens these: the month's education and service hours (L16) and the office returns (R4).
+    opened = activity_duties_for_month(today) + resettlement_return_duties(today)
     reminded = _remind(today)
-    return {"escalated": escalated, "skipped": skipped, "reminded": reminded}
+    return {"escalated": escalated, "skipped": skipped, "reminded": reminded, "opened": opened}
 
 
 def _remind(today: dt.date) -> int:

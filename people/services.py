@@ -301,8 +301,19 @@ def enrolment_add(*, actor, person: Person, data: dict) -> Enrolment:
 
 
 @transaction.atomic
-def enrolment_end(*, actor, enrolment: Enrolment, end_date: dt.date, reason: str) -> Enrolment:
+def enrolment_end(*, actor, enrolment: Enrolment, end_date: dt.date, reason: str,
+                  term_served: bool = False) -> Enrolment:
+    """End a population record. `term_served` marks a correction that ran its full term (only then is a juvenile
+    record sealed afterwards, L18)."""
     require(actor, "people.change_person", enrolment.person)
+    return enrolment_close(actor=actor, enrolment=enrolment, end_date=end_date, reason=reason,
+                           term_served=term_served)
+
+
+def enrolment_close(*, actor, enrolment: Enrolment, end_date: dt.date, reason: str,
+                    term_served: bool = False) -> Enrolment:
+    """The ending itself, for services that have checked their own permission (a bureau leader terminating a
+    correction after a revocation does not edit the person's file)."""
     if enrolment.status == EnrolmentStatus.ENDED:
         raise ValidationError(_("This record has already ended."))
     if not reason.strip():
@@ -313,7 +324,7 @@ def enrolment_end(*, actor, enrolment: Enrolment, end_date: dt.date, reason: str
     enrolment.save(update_fields=["status", "end_date", "end_reason"])
     audit_record(actor=actor, action="enrolment.ended", target=enrolment, person=enrolment.person, reason=reason)
     if enrolment.population == Population.CORRECTION:
-        obligations.correction_ended(enrolment)
+        obligations.correction_ended(enrolment, term_served=term_served)
     return enrolment
 
 

@@ -60,6 +60,8 @@ def person_detail(request, pk: int):
         "can_edit": user.has_perm("people.change_person", person),
         "can_read_trail": user.has_perm("audit.view_person_trail", person),
         "can_open_case": user.has_perm("casework.open_case", person),
+        "can_assess": user.role in ("judicial_officer", "bureau_leader") and user.has_perm("people.change_person",
+                                                                                          person),
         "cases": person.cases.select_related("owner", "organisation"),
     }
     return render(request, "people/detail.html", context)

@@ -64,6 +64,8 @@ class SupervisionOut(Schema):
     leave: list[LeaveOut]
     monitoring: list[MonitoringOut]
     monitoring_in_force: int | None
+    relocations: list["RelocationOut"]
+    revocations: list["RevocationOut"]
 
 
 @router.get("/{int:enrolment_id}", response=SupervisionOut, summary="The legal supervision of one correction record")
@@ -75,7 +77,8 @@ def summary(request, enrolment_id: int, reason: str = ""):
     return {"enrolment_id": enrolment.pk, "checked_in_on": enrolment.checked_in_on,
             "suggestion": vars(suggestion) if suggestion else None, "sanctions": list(enrolment.sanctions.all()),
             "leave": list(enrolment.leave_applications.all()), "monitoring": list(enrolment.monitoring_periods.all()),
-            "monitoring_in_force": active.pk if active else None}
+            "monitoring_in_force": active.pk if active else None,
+            "relocations": list(enrolment.relocations.all()), "revocations": list(enrolment.revocations.all())}
 
 
 class DayIn(Schema):
@@ -219,3 +222,262 @@ def complete_assessment(request, assessment_id: int, payload: CompleteIn):
     visible = people_visible_to(user=request.user, include_inactive=True)
     assessment = get_object_or_404(PreSentenceAssessment, pk=assessment_id, person__in=visible)
     return services.pre_sentence_assessment_complete(actor=request.user, assessment=assessment, **payload.dict())
+
+
+class RulingNoticeIn(Schema):
+    notice_received_on: dt.date
+    documents_received_on: dt.date | None = None
+    note: str = ""
+
+
+class RulingNoticeOut(Schema):
+    notice_received_on: dt.date
+    documents_received_on: dt.date | None
+    warnings: list[str]
+
+
+@router.post("/{int:enrolment_id}/ruling-notice", response=RulingNoticeOut,
+             summary="When the ruling's notice and legal documents arrived (CCL 20); late arrivals warn")
+def ruling_notice(request, enrolment_id: int, payload: RulingNoticeIn):
+    notice, warnings = services.ruling_notice_record(actor=request.user, enrolment=_enrolment(request, enrolment_id),
+                                                     **payload.dict())
+    return {"notice_received_on": notice.notice_received_on,
+            "documents_received_on": notice.documents_received_on, "warnings": warnings}
+
+
+class ActivityIn(Schema):
+    kind: str
+    on: dt.date
+    hours: float
+    topic: str
+
+
+class ActivityRowOut(Schema):
+    kind: str
+    done: float
+    required: int
+    source: str
+
+
+@router.post("/{int:enrolment_id}/activities", response={201: list[ActivityRowOut]},
+             summary="Hours of education, community service or skills training; returns the month's hours owed")
+def add_activity(request, enrolment_id: int, payload: ActivityIn):
+    enrolment = _enrolment(request, enrolment_id)
+    services.activity_record(actor=request.user, enrolment=enrolment, **payload.dict())
+    return Status(201, selectors.activity_hours(enrolment=enrolment, month=payload.on))
+
+
+@router.get("/{int:enrolment_id}/activities/{int:year}/{int:month}", response=list[ActivityRowOut],
+            summary="Hours done and owed in one month at the person's level")
+def activity_month(request, enrolment_id: int, year: int, month: int):
+    from ninja.errors import HttpError
+
+    try:
+        first = dt.date(year, month, 1)
+    except ValueError:
+        raise HttpError(422, "no such month") from None
+    return selectors.activity_hours(enrolment=_enrolment(request, enrolment_id), month=first)
+
+
+class RelocationIn(Schema):
+    new_residence: str
+    new_agency: str
+    reason: str
+    applied_on: dt.date
+    move_on: dt.date
+
+
+class RelocationOut(Schema):
+    id: int
+    new_residence: str
+    new_agency: str
+    applied_on: dt.date
+    move_on: dt.date
+    status: str
+    requested_on: dt.date | None
+    replied_on: dt.date | None
+    files_sent_on: dt.date | None
+    reported_on: dt.date | None
+
+
+class RelocationCreated(Schema):
+    relocation: RelocationOut
+    warnings: list[str]
+
+
+@router.post("/{int:enrolment_id}/relocations", response={201: RelocationCreated},
+             summary="Apply to change the place of execution (变更执行地)")
+def apply_relocation(request, enrolment_id: int, payload: RelocationIn):
+    relocation, warnings = services.relocation_apply(actor=request.user,
+                                                     enrolment=_enrolment(request, enrolment_id), **payload.dict())
+    return Status(201, {"relocation": relocation, "warnings": warnings})
+
+
+class StepIn(Schema):
+    step: str
+    on: dt.date
+    note: str = ""
+
+
+@router.post("/{int:enrolment_id}/relocations/{int:relocation_id}/steps", response=RelocationOut,
+             summary="Next step: request, agree, refuse, send_files, reported, withdraw")
+def relocation_step(request, enrolment_id: int, relocation_id: int, payload: StepIn):
+    from .models import Relocation
+
+    relocation = get_object_or_404(Relocation, pk=relocation_id, enrolment=_enrolment(request, enrolment_id))
+    return services.relocation_step(actor=request.user, relocation=relocation, **payload.dict())
+
+
+class RevocationIn(Schema):
+    on: dt.date
+    court: str
+    evidence: str
+    arrest_requested: bool = False
+    procuratorate_copied_on: dt.date | None = None
+
+
+class RevocationOut(Schema):
+    id: int
+    kind: str
+    proposed_on: dt.date
+    court: str
+    procuratorate_copied_on: dt.date | None
+    arrest_requested: bool
+    arrest_decided_on: dt.date | None
+    custody_from: dt.date | None
+    ruled_on: dt.date | None
+    outcome: str
+
+
+@router.post("/{int:enrolment_id}/revocations", response={201: RevocationOut},
+             summary="Propose revocation or return to prison (CCL 46–49)")
+def propose_revocation(request, enrolment_id: int, payload: RevocationIn):
+    return Status(201, services.revocation_propose(actor=request.user, enrolment=_enrolment(request, enrolment_id),
+                                                   **payload.dict()))
+
+
+class RevocationStepIn(Schema):
+    step: str
+    on: dt.date
+    custody: bool = False
+    revoked: bool | None = None
+    note: str = ""
+
+
+@router.post("/{int:enrolment_id}/revocations/{int:revocation_id}/steps", response=RevocationOut,
+             summary="Record the copy to the procuratorate, the arrest decision or the ruling")
+def revocation_step(request, enrolment_id: int, revocation_id: int, payload: RevocationStepIn):
+    from .models import Revocation
+
+    revocation = get_object_or_404(Revocation, pk=revocation_id, enrolment=_enrolment(request, enrolment_id))
+    return services.revocation_record(actor=request.user, revocation=revocation, **payload.dict())
+
+
+class TerminateIn(Schema):
+    on: dt.date
+    reason: str
+    note: str = ""
+
+
+class EndedOut(Schema):
+    enrolment_id: int
+    status: str
+    end_date: dt.date | None
+    end_reason: str
+
+
+@router.post("/{int:enrolment_id}/termination", response=EndedOut,
+             summary="Terminate the correction: revoked, returned to prison or death (CCL 45)")
+def terminate(request, enrolment_id: int, payload: TerminateIn):
+    enrolment = services.correction_terminate(actor=request.user, enrolment=_enrolment(request, enrolment_id),
+                                              **payload.dict())
+    return {"enrolment_id": enrolment.pk, "status": enrolment.status, "end_date": enrolment.end_date,
+            "end_reason": enrolment.end_reason}
+
+
+class ConcludeIn(Schema):
+    on: dt.date
+    evaluation: str
+
+
+@router.post("/{int:enrolment_id}/conclusion", response=EndedOut,
+             summary="End the correction at the end of the term and hand over to resettlement assistance (CCL 44)")
+def conclude(request, enrolment_id: int, payload: ConcludeIn):
+    enrolment = services.correction_conclude(actor=request.user, enrolment=_enrolment(request, enrolment_id),
+                                             **payload.dict())
+    return {"enrolment_id": enrolment.pk, "status": enrolment.status, "end_date": enrolment.end_date,
+            "end_reason": enrolment.end_reason}
+
+
+class LevelIn(Schema):
+    level: str
+    since: dt.date
+    reason: str
+
+
+class LevelOut(Schema):
+    level: str
+    since: dt.date
+    reason: str
+    eligible_level: str | None
+    eligibility: str
+
+
+@router.post("/{int:enrolment_id}/level", response=LevelOut, summary="Change the supervision level (严管/普管/宽管)")
+def set_level(request, enrolment_id: int, payload: LevelIn):
+    enrolment = _enrolment(request, enrolment_id)
+    change = services.level_set(actor=request.user, enrolment=enrolment, **payload.dict())
+    eligible, text = selectors.level_eligibility(enrolment=enrolment, today=dt.date.today())
+    return {"level": change.level, "since": change.since, "reason": change.reason, "eligible_level": eligible,
+            "eligibility": text}
+
+
+@router.get("/{int:enrolment_id}/level", response=LevelOut | None,
+            summary="The current level and whether a lighter one is open")
+def get_level(request, enrolment_id: int):
+    enrolment = _enrolment(request, enrolment_id)
+    change = selectors.current_level(enrolment=enrolment)
+    if change is None:
+        return None
+    eligible, text = selectors.level_eligibility(enrolment=enrolment, today=dt.date.today())
+    return {"level": change.level, "since": change.since, "reason": change.reason, "eligible_level": eligible,
+            "eligibility": text}
+
+
+class ReportIn(Schema):
+    on: dt.date
+    kind: str
+    note: str = ""
+
+
+class ReportOut(Schema):
+    id: int
+    on: dt.date
+    kind: str
+    note: str
+
+
+@router.post("/{int:enrolment_id}/reports", response={201: ReportOut}, summary="Record a periodic report")
+def add_report(request, enrolment_id: int, payload: ReportIn):
+    return Status(201, services.report_record(actor=request.user, enrolment=_enrolment(request, enrolment_id),
+                                              **payload.dict()))
+
+
+class TeamMemberIn(Schema):
+    name: str
+    role: str
+    is_woman: bool = False
+    knows_minors: bool = False
+
+
+class TeamOut(Schema):
+    members: list[TeamMemberIn]
+    problems: list[str]
+
+
+@router.post("/{int:enrolment_id}/team", response={201: TeamOut}, summary="Add a correction-team member (CCL 25)")
+def add_team_member(request, enrolment_id: int, payload: TeamMemberIn):
+    enrolment = _enrolment(request, enrolment_id)
+    services.team_member_add(actor=request.user, enrolment=enrolment, **payload.dict())
+    return Status(201, {"members": list(enrolment.team_members.all()),
+                        "problems": selectors.team_problems(enrolment=enrolment)})

@@ -97,3 +97,50 @@ def end_of_correction_certificate(enrolment, *, issuer: str) -> bytes:
                       "依法解除社区矫正，特此证明。")
     _signature(doc, issuer, end)
     return _bytes(doc)
+
+
+def revocation_proposal(revocation, *, issuer: str) -> bytes:
+    """提请撤销缓刑（假释）建议书 / 收监执行建议书 (CCL 46, 49), copied to the procuratorate."""
+    enrolment = revocation.enrolment
+    is_prison = revocation.kind == "prison"
+    ask = {"probation": "撤销缓刑", "parole": "撤销假释", "prison": "收监执行"}[revocation.kind]
+    title = f"提请{ask}建议书"
+    doc = _document(title, issuer)
+    doc.add_paragraph(f"{revocation.court}：")
+    doc.add_paragraph(_person_line(enrolment))
+    doc.add_paragraph(f"该对象因{enrolment.offence}，经{enrolment.deciding_body or '原决定机关'}判处（决定）"
+                      f"{enrolment.sentence}，于{_chinese_date(enrolment.start_date)}起在本辖区接受社区矫正。")
+    sanctions = list(enrolment.sanctions.exclude(kind="revocation").order_by("on"))
+    if sanctions:
+        doc.add_paragraph("矫正期间受到的处理：" + "；".join(
+            f"{_chinese_date(s.on)}{s.get_kind_display().split(' ')[0]}" for s in sanctions) + "。")
+    doc.add_paragraph(f"经查：{revocation.evidence}")
+    basis = "第四十九条" if is_prison else "第四十六条"
+    doc.add_paragraph(f"根据《中华人民共和国社区矫正法》{basis}的规定，建议对该社区矫正对象依法{ask}。")
+    if revocation.arrest_requested:
+        doc.add_paragraph("该对象可能逃跑或者可能发生社会危险，依照《中华人民共和国社区矫正法》第四十七条（第四十八条）的规定，"
+                          "提请人民法院决定予以逮捕。")
+    doc.add_paragraph("此致")
+    doc.add_paragraph(revocation.court)
+    doc.add_paragraph("抄送：同级人民检察院")
+    _signature(doc, issuer, revocation.proposed_on)
+    return _bytes(doc)
+
+
+def correction_team_record(enrolment, *, issuer: str) -> bytes:
+    """矫正小组成员名单 and duties (CCL 25), signed by each member at the intake."""
+    doc = _document("社区矫正小组成员名单", issuer)
+    doc.add_paragraph(_person_line(enrolment))
+    table = doc.add_table(rows=1, cols=4)
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, ("姓名", "身份", "备注", "签名")):
+        cell.text = text
+    for member in enrolment.team_members.all():
+        notes = "、".join(text for text, on in (("女性", member.is_woman), ("熟悉未成年人身心特点", member.knows_minors))
+                         if on)
+        cells = table.add_row().cells
+        cells[0].text, cells[1].text, cells[2].text = member.name, member.get_role_display(), notes
+    doc.add_paragraph("矫正小组职责：督促社区矫正对象遵守法律法规和监督管理规定，协助落实矫正方案，及时报告社区矫正对象"
+                      "的思想、行为和生活情况，参与对社区矫正对象的教育帮扶（《中华人民共和国社区矫正法》第二十五条）。")
+    _signature(doc, issuer, dt.date.today())
+    return _bytes(doc)

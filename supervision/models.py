@@ -172,3 +172,115 @@ class PreSentenceAssessment(models.Model):
 
     class Meta:
         ordering = ["-received_on", "-id"]
+
+
+class RulingNotice(models.Model):
+    """The deciding body's notice of the ruling and its legal documents (L1, CCL 20): when they arrived, so the
+    office can chase what is missing and note a body that sent them late."""
+
+    enrolment = models.OneToOneField("people.Enrolment", on_delete=models.CASCADE, related_name="ruling_notice")
+    notice_received_on = models.DateField(_("notice received on"))
+    documents_received_on = models.DateField(_("legal documents received on"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+
+class RelocationStatus(models.TextChoices):
+    """变更执行地 (L12), in the order the steps happen."""
+
+    APPLIED = "applied", _("applied")
+    REQUESTED = "requested", _("asked the new county")
+    AGREED = "agreed", _("the new county agreed")
+    REFUSED = "refused", _("the new county refused")
+    FILES_SENT = "files_sent", _("file sent to the new county")
+    REPORTED = "reported", _("reported at the new place")
+    WITHDRAWN = "withdrawn", _("withdrawn")
+
+
+class Relocation(models.Model):
+    enrolment = models.ForeignKey("people.Enrolment", on_delete=models.CASCADE, related_name="relocations")
+    new_residence = models.CharField(_("new place of residence"), max_length=200)
+    new_agency = models.CharField(_("community-corrections agency of the new county"), max_length=100)
+    reason = models.CharField(_("reason"), max_length=300)
+    applied_on = models.DateField(_("applied on"))
+    move_on = models.DateField(_("intends to move on"))
+    status = models.CharField(_("status"), max_length=12, choices=RelocationStatus.choices,
+                              default=RelocationStatus.APPLIED)
+    requested_on = models.DateField(_("asked the new county on"), null=True, blank=True)
+    replied_on = models.DateField(_("the new county replied on"), null=True, blank=True)
+    files_sent_on = models.DateField(_("file sent on"), null=True, blank=True)
+    reported_on = models.DateField(_("reported at the new place on"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-applied_on", "-id"]
+
+
+class RevocationKind(models.TextChoices):
+    PROBATION = "probation", _("revoke probation (撤销缓刑)")
+    PAROLE = "parole", _("revoke parole (撤销假释)")
+    PRISON = "prison", _("return to prison (收监执行)")
+
+
+class RevocationOutcome(models.TextChoices):
+    PENDING = "pending", _("waiting for the ruling")
+    REVOKED = "revoked", _("revoked / returned to prison")
+    REJECTED = "rejected", _("not revoked: correction continues")
+
+
+class Revocation(models.Model):
+    """提请撤销 and custody (L15, CCL 46–49): the proposal with its evidence and copy to the procuratorate, the
+    court's arrest decision (48 hours), custody (at most 30 days) and the ruling (30 days)."""
+
+    enrolment = models.ForeignKey("people.Enrolment", on_delete=models.CASCADE, related_name="revocations")
+    sanction = models.OneToOneField(Sanction, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="revocation")
+    kind = models.CharField(_("proposal"), max_length=10, choices=RevocationKind.choices)
+    proposed_on = models.DateField(_("proposed on"))
+    court = models.CharField(_("court or body asked"), max_length=100)
+    evidence = models.TextField(_("facts and evidence"))
+    procuratorate_copied_on = models.DateField(_("copy sent to the procuratorate on"), null=True, blank=True)
+    arrest_requested = models.BooleanField(_("arrest (逮捕) requested"), default=False)
+    arrest_decided_on = models.DateField(_("court decided on the arrest on"), null=True, blank=True)
+    custody_from = models.DateField(_("in custody from"), null=True, blank=True)
+    ruled_on = models.DateField(_("ruling on"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=10, choices=RevocationOutcome.choices,
+                               default=RevocationOutcome.PENDING)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-proposed_on", "-id"]
+
+
+class ActivityKind(models.TextChoices):
+    """L16 (CCL 36–43): education and help; the hours owed per month depend on the supervision level."""
+
+    EDUCATION = "education", _("education and study (教育学习)")
+    COMMUNITY_SERVICE = "community_service", _("community service (公益活动)")
+    SKILLS = "skills", _("vocational skills training")
+
+
+class ActivityRecord(models.Model):
+    enrolment = models.ForeignKey("people.Enrolment", on_delete=models.CASCADE, related_name="activities")
+    kind = models.CharField(_("kind"), max_length=20, choices=ActivityKind.choices)
+    on = models.DateField(_("date"))
+    hours = models.DecimalField(_("hours"), max_digits=4, decimal_places=1)
+    topic = models.CharField(_("content"), max_length=200)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-on", "-id"]
+        indexes = [models.Index(fields=["enrolment", "on"], name="activity_enrolment_on")]
+
+
+class TerminationReason(models.TextChoices):
+    """L17 (CCL 45): correction ends early, without the certificate."""
+
+    REVOKED = "revoked", _("probation or parole revoked")
+    PRISON = "prison", _("returned to prison (收监执行)")
+    DEATH = "death", _("death")

@@ -121,3 +121,28 @@ def team_problems(*, enrolment) -> list[str]:
     if person.is_juvenile and not any(m.knows_minors for m in members):
         problems.append(_("A minor's team includes someone who knows minors' physical and mental traits (CCL 52)."))
     return problems
+
+
+def activity_hours(*, enrolment, month: dt.date) -> list[dict]:
+    """Per kind owed at the person's level (L16): hours done in `month` and hours required. Community service is
+    not owed by people on medical parole: CCL 42 matches it to ability."""
+    from decimal import Decimal
+
+    from django.db.models import Sum
+
+    from .models import ActivityKind, ActivityRecord
+
+    month = month.replace(day=1)
+    level = current_level(enrolment=enrolment)
+    level_key = level.level if level else Level.STRICT
+    done = dict(ActivityRecord.objects.filter(enrolment=enrolment, on__gte=month,
+                                              on__lt=workdays.add_months(month, 1))
+                .values_list("kind").annotate(total=Sum("hours")).values_list("kind", "total"))
+    rows = []
+    for kind, prefix in ((ActivityKind.EDUCATION, "education"), (ActivityKind.COMMUNITY_SERVICE, "community_service")):
+        rule = legal_time_limit(enrolment.person.area, f"{prefix}_hours_month_{level_key}")
+        required = 0 if (kind == ActivityKind.COMMUNITY_SERVICE and enrolment.correction_category == "medical") \
+            else rule.value
+        rows.append({"kind": kind, "label": kind.label, "done": done.get(kind) or Decimal("0"), "required": required,
+                     "rule_key": rule.key, "source": rule.source})
+    return rows

@@ -8,6 +8,7 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,7 +24,9 @@ from tongxing.permissions import require
 
 from . import selectors
 from .models import (
-    Level, LevelChange, PreSentenceAssessment, Report, LeaveApplication, SanctionKind, TeamMember, LeaveLevel, LeaveStatus, MonitoringPeriod, MonitoringReason, Sanction,
+    ActivityRecord, Level, LevelChange, LeaveApplication, LeaveLevel, LeaveStatus, MonitoringPeriod,
+    MonitoringReason, PreSentenceAssessment, Relocation, RelocationStatus, Report, Revocation, RevocationKind,
+    RevocationOutcome, RulingNotice, Sanction, SanctionKind, TeamMember, TerminationReason,
 )
 
 LEGAL_ACTORS = {Role.JUDICIAL_OFFICER, Role.BUREAU_LEADER}
@@ -55,6 +58,9 @@ def sanction_record(*, actor, enrolment: Enrolment, kind: str, on: dt.date, fact
     if kind in BUREAU_DECIDES and actor.role != Role.BUREAU_LEADER:
         raise PermissionDenied(_("A %(kind)s is decided by the county agency; the judicial office proposes it.")
                                % {"kind": SanctionKind(kind).label})
+    if kind == SanctionKind.REVOCATION:
+        raise ValidationError({"kind": [_("A revocation proposal is recorded with its court and evidence in the "
+                                          "revocation section.")]})
     if not facts.strip():
         raise ValidationError({"facts": [_("Write the facts and reasons.")]})
     _check_day(enrolment, on, "on")
@@ -141,6 +147,8 @@ def leave_decide(*, actor, leave: LeaveApplication, approve: bool, note: str = "
     audit_record(actor=actor, action=f"leave.{leave.status}", target=leave, person=leave.enrolment.person,
                  reason=note)
     duty_complete(key=f"leave_decision:{leave.pk}", note=leave.get_status_display())
+    if leave.approval_level != LeaveLevel.OFFICE:
+        _tell_office_of_leave_decision(leave)
     if approve:
         person = leave.enrolment.person
         duty_open(key=f"leave_return:{leave.pk}", kind="leave_return", person=person,
@@ -149,6 +157,25 @@ def leave_decide(*, actor, leave: LeaveApplication, approve: bool, note: str = "
                   title=_("Back-report after leave: %(name)s") % {"name": person.shared_name},
                   rule_key="leave_return", source="社区矫正法实施办法（销假）", url=person.get_absolute_url())
     return leave
+
+
+def _tell_office_of_leave_decision(leave: LeaveApplication) -> None:
+    """Leave decided above the office comes back to the office that recorded it: the officers must tell the person
+    and, if approved, expect the back-report."""
+    from accounts.models import User
+    from duties.services import notify
+
+    person = leave.enrolment.person
+    office = selectors.office_of(person)
+    recipients = {u.pk: u for u in User.objects.filter(organisation=office, role=Role.JUDICIAL_OFFICER,
+                                                       is_active=True)}
+    recipients.setdefault(leave.recorded_by_id, leave.recorded_by)
+    text = _("Leave of %(name)s (%(days)s days) %(status)s by %(level)s") % {
+        "name": person.shared_name, "days": leave.days, "status": leave.get_status_display(),
+        "level": leave.get_approval_level_display()}
+    for user in recipients.values():
+        if user.pk != leave.decided_by_id:
+            notify(user=user, text=text, url=person.get_absolute_url())
 
 
 @transaction.atomic
@@ -323,7 +350,8 @@ def correction_conclude(*, actor, enrolment: Enrolment, on: dt.date, evaluation:
                                       % {"day": enrolment.end_date}]})
     if not evaluation.strip():
         raise ValidationError({"evaluation": [_("Write the evaluation of the correction.")]})
-    enrolment_end(actor=actor, enrolment=enrolment, end_date=on, reason=_("Term served; correction ended by law"))
+    enrolment_end(actor=actor, enrolment=enrolment, end_date=on, reason=_("Term served; correction ended by law"),
+                  term_served=True)
     audit_record(actor=actor, action="correction.concluded", target=enrolment, person=enrolment.person,
                  reason=evaluation.strip())
     person = enrolment.person
@@ -357,6 +385,7 @@ def team_member_add(*, actor, enrolment: Enrolment, name: str, role: str, is_wom
 def correction_intake_duties(enrolment: Enrolment) -> None:
     """At intake: the correction team (L6); for 暂予监外执行, the hospital re-examination and the monthly health
     report (L10); for a person under 18, the sealing of the record at the end (L18)."""
+    ruling_documents_duty(enrolment)
     person = enrolment.person
     office = selectors.office_of(person)
     url = person.get_absolute_url()
@@ -436,3 +465,367 @@ def pre_sentence_assessment_complete(*, actor, assessment: PreSentenceAssessment
     audit_record(actor=actor, action="pre_sentence_assessment.completed", target=assessment, person=assessment.person)
     duty_complete(key=f"pre_sentence_assessment:{assessment.pk}", note=_("Sent on %(day)s") % {"day": on})
     return assessment
+
+
+# --- L1: the deciding body's notice and documents ---------------------------------------------------------------
+
+def ruling_documents_duty(enrolment: Enrolment) -> None:
+    """At intake, until the ruling's legal documents are on file: chase them from the deciding body (CCL 20)."""
+    if RulingNotice.objects.filter(enrolment=enrolment, documents_received_on__isnull=False).exists():
+        return
+    person = enrolment.person
+    limit = legal_time_limit(person.area, "ruling_documents_days")
+    duty_open(key=f"ruling_documents:{enrolment.pk}", kind="ruling_documents", person=person,
+              organisation=selectors.office_of(person), owner_role=Role.JUDICIAL_OFFICER,
+              due_on=enrolment.start_date + dt.timedelta(days=limit.value),
+              title=_("Legal documents of the ruling for %(name)s: on file or chased") % {"name": person.shared_name},
+              rule_key=limit.key, source=limit.source, url=person.get_absolute_url())
+
+
+@transaction.atomic
+def ruling_notice_record(*, actor, enrolment: Enrolment, notice_received_on: dt.date,
+                         documents_received_on: dt.date | None = None, note: str = "",
+                         ) -> tuple[RulingNotice, list[str]]:
+    """When the notice and the documents arrived (L1). Late arrivals are the deciding body's, not the person's:
+    they are returned as warnings for the officer to raise with the procuratorate if needed."""
+    _require_legal_actor(actor, enrolment)
+    today = timezone.localdate()
+    for field, day in (("notice_received_on", notice_received_on), ("documents_received_on", documents_received_on)):
+        if day is not None and not enrolment.start_date - dt.timedelta(days=366) <= day <= today:
+            raise ValidationError({field: [_("The day lies between the ruling and today.")]})
+    notice, _created = RulingNotice.objects.update_or_create(enrolment=enrolment, defaults={
+        "notice_received_on": notice_received_on, "documents_received_on": documents_received_on,
+        "note": note.strip()[:300], "recorded_by": actor})
+    audit_record(actor=actor, action="correction.ruling_notice", target=notice, person=enrolment.person,
+                 changes={"notice": notice_received_on.isoformat(),
+                          "documents": documents_received_on.isoformat() if documents_received_on else None})
+    warnings = []
+    area = enrolment.person.area
+    for day, key, what in ((notice_received_on, "ruling_notice_days", _("The notice")),
+                           (documents_received_on, "ruling_documents_days", _("The legal documents"))):
+        limit = legal_time_limit(area, key)
+        if day is not None and (day - enrolment.start_date).days > limit.value:
+            warnings.append(_("%(what)s arrived %(n)s days after the ruling took effect; the limit is %(limit)s days "
+                              "(%(source)s).") % {"what": what, "n": (day - enrolment.start_date).days,
+                                                  "limit": limit.value, "source": limit.source})
+    if documents_received_on:
+        duty_complete(key=f"ruling_documents:{enrolment.pk}",
+                      note=_("Received on %(day)s") % {"day": documents_received_on})
+    return notice, warnings
+
+
+# --- L12: change of the place of execution ---------------------------------------------------------------------
+
+# The steps of 变更执行地 in order: which status each step leaves, from which statuses it may be taken.
+RELOCATION_STEPS = {
+    "request": (RelocationStatus.REQUESTED, {RelocationStatus.APPLIED}),
+    "agree": (RelocationStatus.AGREED, {RelocationStatus.REQUESTED}),
+    "refuse": (RelocationStatus.REFUSED, {RelocationStatus.REQUESTED}),
+    "send_files": (RelocationStatus.FILES_SENT, {RelocationStatus.AGREED}),
+    "reported": (RelocationStatus.REPORTED, {RelocationStatus.FILES_SENT}),
+    "withdraw": (RelocationStatus.WITHDRAWN, {RelocationStatus.APPLIED, RelocationStatus.REQUESTED}),
+}
+
+
+def _county_of(person):
+    """The county community-corrections agency: the bureau above the person's 司法所."""
+    office = selectors.office_of(person)
+    return office.parent or office
+
+
+def _relocation_duty(relocation: Relocation, step: str, due_on: dt.date, title: str, limit, *, county: bool) -> None:
+    person = relocation.enrolment.person
+    duty_open(key=f"relocation:{relocation.pk}:{step}", kind=f"relocation_{step}", person=person,
+              organisation=_county_of(person) if county else selectors.office_of(person),
+              owner_role=Role.BUREAU_LEADER if county else Role.JUDICIAL_OFFICER, due_on=due_on,
+              title=title % {"name": person.shared_name, "agency": relocation.new_agency}, rule_key=limit.key,
+              source=limit.source, url=reverse("supervision:enrolment", args=[relocation.enrolment_id]))
+
+
+@transaction.atomic
+def relocation_apply(*, actor, enrolment: Enrolment, new_residence: str, new_agency: str, reason: str,
+                     applied_on: dt.date, move_on: dt.date) -> tuple[Relocation, list[str]]:
+    """A written application to change the place of execution (L12); the county asks the new county within days."""
+    _require_legal_actor(actor, enrolment)
+    if not (new_residence.strip() and new_agency.strip() and reason.strip()):
+        raise ValidationError({"new_residence": [_("Give the new residence, the new county's agency and the reason.")]})
+    if applied_on > timezone.localdate():
+        raise ValidationError({"applied_on": [_("An application is recorded after it was made.")]})
+    if move_on < applied_on:
+        raise ValidationError({"move_on": [_("The move is before the application.")]})
+    if enrolment.relocations.exclude(status__in=[RelocationStatus.REFUSED, RelocationStatus.WITHDRAWN,
+                                                 RelocationStatus.REPORTED]).exists():
+        raise ValidationError(_("A relocation is already under way."))
+    _check_day(enrolment, applied_on, "applied_on")
+    relocation = Relocation.objects.create(enrolment=enrolment, new_residence=new_residence.strip(),
+                                           new_agency=new_agency.strip(), reason=reason.strip(),
+                                           applied_on=applied_on, move_on=move_on, recorded_by=actor)
+    audit_record(actor=actor, action="relocation.applied", target=relocation, person=enrolment.person,
+                 changes={"to": relocation.new_agency})
+    area = enrolment.person.area
+    request = legal_time_limit(area, "relocation_request_days")
+    _relocation_duty(relocation, "request", applied_on + dt.timedelta(days=request.value),
+                     _("Ask %(agency)s in writing about receiving %(name)s"), request, county=True)
+    warnings = []
+    ahead = legal_time_limit(area, "relocation_apply_months_ahead")
+    if move_on < workdays.add_months(applied_on, ahead.value):
+        warnings.append(_("Applied less than %(n)s month(s) before the move (%(source)s).") % {
+            "n": ahead.value, "source": ahead.source})
+    return relocation, warnings
+
+
+@transaction.atomic
+def relocation_step(*, actor, relocation: Relocation, step: str, on: dt.date, note: str = "") -> Relocation:
+    """Take the next step; each step closes its duty and opens the next one with the law's time limit."""
+    relocation = Relocation.objects.select_for_update(of=("self",)).select_related("enrolment__person__area").get(
+        pk=relocation.pk)
+    enrolment = relocation.enrolment
+    _require_legal_actor(actor, enrolment)
+    if step not in RELOCATION_STEPS:
+        raise ValidationError({"step": [_("Unknown step.")]})
+    new_status, allowed_from = RELOCATION_STEPS[step]
+    if relocation.status not in allowed_from:
+        raise ValidationError(_("This step does not follow “%(status)s”.") % {
+            "status": relocation.get_status_display()})
+    last = max(filter(None, [relocation.applied_on, relocation.requested_on, relocation.replied_on,
+                             relocation.files_sent_on]))
+    if not last <= on <= timezone.localdate():
+        raise ValidationError({"on": [_("The day lies between the previous step (%(day)s) and today.")
+                                      % {"day": last}]})
+    county_steps = {"request", "agree", "refuse", "send_files"}
+    if step in county_steps - {"request"} and actor.role != Role.BUREAU_LEADER:
+        raise PermissionDenied(_("The county community-corrections agency takes this step."))
+    area = enrolment.person.area
+    done = _("%(step)s on %(day)s") % {"step": RelocationStatus(new_status).label, "day": on}
+    relocation.status = new_status
+    relocation.note = note.strip()[:300] or relocation.note
+    if step == "request":
+        relocation.requested_on = on
+        duty_complete(key=f"relocation:{relocation.pk}:request", note=done)
+        reply = legal_time_limit(area, "relocation_reply_days")
+        _relocation_duty(relocation, "reply", on + dt.timedelta(days=reply.value),
+                         _("Reply of %(agency)s about %(name)s: chase it if late"), reply, county=True)
+    elif step in ("agree", "refuse"):
+        relocation.replied_on = on
+        duty_complete(key=f"relocation:{relocation.pk}:reply", note=done)
+        if step == "agree":
+            files = legal_time_limit(area, "relocation_files_days")
+            report = legal_time_limit(area, "relocation_report_days")
+            _relocation_duty(relocation, "files", on + dt.timedelta(days=files.value),
+                             _("Send the documents and file of %(name)s to %(agency)s"), files, county=True)
+            _relocation_duty(relocation, "report", on + dt.timedelta(days=report.value),
+                             _("Confirm %(name)s reported to %(agency)s"), report, county=False)
+    elif step == "send_files":
+        relocation.files_sent_on = on
+        duty_complete(key=f"relocation:{relocation.pk}:files", note=done)
+    elif step == "reported":
+        relocation.reported_on = on
+        duty_complete(key=f"relocation:{relocation.pk}:report", note=done)
+    else:
+        duty_cancel(key_prefix=f"relocation:{relocation.pk}:", note=done)
+    relocation.save()
+    audit_record(actor=actor, action=f"relocation.{step}", target=relocation, person=enrolment.person, reason=note)
+    if step == "reported":
+        # The correction continues in the new county; here the record ends, with no hand-over and no certificate.
+        from people.services import enrolment_close
+
+        enrolment_close(actor=actor, enrolment=enrolment, end_date=on,
+                        reason=_("Place of execution changed to %(agency)s") % {"agency": relocation.new_agency})
+    return relocation
+
+
+# --- L15 and L17: revocation, custody and termination ----------------------------------------------------------
+
+REVOCATION_FOR_CATEGORY = {"probation": RevocationKind.PROBATION, "parole": RevocationKind.PAROLE,
+                           "medical": RevocationKind.PRISON}
+
+
+def _revocation_duty(revocation: Revocation, step: str, due_on: dt.date, title: str, limit) -> None:
+    person = revocation.enrolment.person
+    duty_open(key=f"revocation:{revocation.pk}:{step}", kind=f"revocation_{step}", person=person,
+              organisation=_county_of(person), owner_role=Role.BUREAU_LEADER, due_on=due_on,
+              title=title % {"name": person.shared_name, "court": revocation.court}, rule_key=limit.key,
+              source=limit.source, url=reverse("supervision:enrolment", args=[revocation.enrolment_id]))
+
+
+@transaction.atomic
+def revocation_propose(*, actor, enrolment: Enrolment, on: dt.date, court: str, evidence: str,
+                       arrest_requested: bool = False, procuratorate_copied_on: dt.date | None = None) -> Revocation:
+    """提请撤销缓刑、假释 or 收监执行 (CCL 46–49): the county agency proposes with evidence and copies the
+    procuratorate; the court's answers become duties with their limits. 管制 cannot be revoked."""
+    _require_legal_actor(actor, enrolment)
+    if actor.role != Role.BUREAU_LEADER:
+        raise PermissionDenied(_("A revocation is proposed by the county agency; the judicial office prepares it."))
+    kind = REVOCATION_FOR_CATEGORY.get(enrolment.correction_category)
+    if kind is None:
+        raise ValidationError(_("管制 cannot be revoked; propose a public-security penalty instead."))
+    if not court.strip() or not evidence.strip():
+        raise ValidationError({"evidence": [_("Name the court or body and give the facts and evidence.")]})
+    if on > timezone.localdate():
+        raise ValidationError({"on": [_("A proposal is recorded after it was made.")]})
+    _check_day(enrolment, on, "on")
+    if enrolment.revocations.filter(outcome=RevocationOutcome.PENDING).exists():
+        raise ValidationError(_("A proposal is already waiting for its ruling."))
+    sanction = Sanction.objects.create(enrolment=enrolment, kind=SanctionKind.REVOCATION, on=on,
+                                       facts=evidence.strip(), decided_by=actor)
+    revocation = Revocation.objects.create(
+        enrolment=enrolment, sanction=sanction, kind=kind, proposed_on=on, court=court.strip(),
+        evidence=evidence.strip(), procuratorate_copied_on=procuratorate_copied_on,
+        arrest_requested=arrest_requested and kind != RevocationKind.PRISON, recorded_by=actor)
+    audit_record(actor=actor, action="revocation.proposed", target=revocation, person=enrolment.person,
+                 reason=evidence, changes={"kind": kind, "arrest": revocation.arrest_requested})
+    area = enrolment.person.area
+    ruling = legal_time_limit(area, "revocation_ruling_days")
+    _revocation_duty(revocation, "ruling", on + dt.timedelta(days=ruling.value),
+                     _("Ruling of %(court)s on the revocation for %(name)s"), ruling)
+    if procuratorate_copied_on is None:
+        _revocation_duty(revocation, "copy", on, _("Copy the revocation proposal for %(name)s to the procuratorate"),
+                         ruling)
+    if revocation.arrest_requested:
+        arrest = legal_time_limit(area, "revocation_arrest_decision_hours")
+        _revocation_duty(revocation, "arrest", on + dt.timedelta(days=-(-arrest.value // 24)),
+                         _("Arrest decision of %(court)s for %(name)s (within 48 hours)"), arrest)
+    return revocation
+
+
+@transaction.atomic
+def revocation_record(*, actor, revocation: Revocation, step: str, on: dt.date,
+                      custody: bool = False, revoked: bool | None = None, note: str = "") -> Revocation:
+    """Record what happened next: the copy to the procuratorate, the arrest decision (with custody), the ruling.
+    A ruling that revokes terminates the correction (CCL 45)."""
+    revocation = Revocation.objects.select_for_update(of=("self",)).select_related("enrolment__person__area").get(
+        pk=revocation.pk)
+    enrolment = revocation.enrolment
+    require(actor, "people.view_person", enrolment.person)
+    if actor.role not in LEGAL_ACTORS:
+        raise PermissionDenied(_("Legal supervision decisions are taken by the judicial office or the bureau."))
+    if revocation.outcome != RevocationOutcome.PENDING:
+        raise ValidationError(_("The ruling is already recorded."))
+    if not revocation.proposed_on <= on <= timezone.localdate():
+        raise ValidationError({"on": [_("The day lies between the proposal and today.")]})
+    if step == "copy":
+        revocation.procuratorate_copied_on = on
+        duty_complete(key=f"revocation:{revocation.pk}:copy", note=_("Sent on %(day)s") % {"day": on})
+    elif step == "arrest":
+        if not revocation.arrest_requested:
+            raise ValidationError(_("No arrest was requested."))
+        revocation.arrest_decided_on = on
+        revocation.custody_from = on if custody else None
+        duty_complete(key=f"revocation:{revocation.pk}:arrest", note=_("Decided on %(day)s") % {"day": on})
+        if custody:
+            # Custody lasts at most 30 days: the ruling is chased by whichever limit comes first.
+            limit = legal_time_limit(enrolment.person.area, "revocation_custody_max_days")
+            ruling_due = Duty.objects.get(dedupe_key=f"revocation:{revocation.pk}:ruling").due_on
+            _revocation_duty(revocation, "ruling", min(on + dt.timedelta(days=limit.value), ruling_due),
+                             _("Ruling of %(court)s on the revocation for %(name)s (in custody)"), limit)
+    elif step == "ruling":
+        if revoked is None:
+            raise ValidationError({"revoked": [_("Say whether the court revoked.")]})
+        revocation.ruled_on = on
+        revocation.outcome = RevocationOutcome.REVOKED if revoked else RevocationOutcome.REJECTED
+        duty_complete(key=f"revocation:{revocation.pk}:ruling", note=_("Ruled on %(day)s") % {"day": on})
+        duty_cancel(key_prefix=f"revocation:{revocation.pk}:", note=_("Ruled on %(day)s") % {"day": on})
+    else:
+        raise ValidationError({"step": [_("Unknown step.")]})
+    revocation.save()
+    audit_record(actor=actor, action=f"revocation.{step}", target=revocation, person=enrolment.person, reason=note,
+                 changes={"outcome": revocation.outcome, "custody": bool(revocation.custody_from)})
+    if revocation.outcome == RevocationOutcome.REVOKED:
+        correction_terminate(actor=actor, enrolment=enrolment, on=on, note=note or revocation.court,
+                             reason=TerminationReason.PRISON if revocation.kind == RevocationKind.PRISON
+                             else TerminationReason.REVOKED)
+    return revocation
+
+
+@transaction.atomic
+def correction_terminate(*, actor, enrolment: Enrolment, on: dt.date, reason: str, note: str = "") -> Enrolment:
+    """终止 (CCL 45): revoked, returned to prison, or dead. No certificate and no hand-over to resettlement
+    assistance; the court, procuratorate and police are told; sealing lapses (L18 needs a term served)."""
+    from people.services import enrolment_close
+
+    _require_legal_actor(actor, enrolment)
+    if reason not in TerminationReason.values:
+        raise ValidationError({"reason": [_("Termination is for revocation, return to prison or death.")]})
+    if on > timezone.localdate():
+        raise ValidationError({"on": [_("A termination is recorded after it happened.")]})
+    label = TerminationReason(reason).label
+    enrolment_close(actor=actor, enrolment=enrolment, end_date=on,
+                    reason=_("Terminated: %(reason)s") % {"reason": label} + (f"（{note.strip()}）" if note.strip() else ""))
+    audit_record(actor=actor, action="correction.terminated", target=enrolment, person=enrolment.person,
+                 reason=note, changes={"reason": reason})
+    person = enrolment.person
+    duty_open(key=f"end_notifications:{enrolment.pk}", kind="end_notifications", person=person,
+              organisation=selectors.office_of(person), owner_role=Role.JUDICIAL_OFFICER, due_on=on,
+              title=_("Notify the court, procuratorate and police of the termination: %(name)s") % {
+                  "name": person.shared_name}, rule_key="correction_termination", source="社区矫正法第45条",
+              url=person.get_absolute_url())
+    return enrolment
+
+
+# --- L16: education, community service and skills ---------------------------------------------------------------
+
+def _month_start(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def activity_month_duty(enrolment: Enrolment, month: dt.date) -> None:
+    """The month's hours owed at the person's level, due on the month's last day (opened by the periodic job)."""
+    month = _month_start(month)
+    owed = selectors.activity_hours(enrolment=enrolment, month=month)
+    if not any(row["required"] for row in owed) or all(row["done"] >= row["required"] for row in owed):
+        return
+    person = enrolment.person
+    rule = legal_time_limit(person.area, owed[0]["rule_key"])
+    duty_open(key=f"activity_hours:{enrolment.pk}:{month:%Y-%m}", kind="activity_hours", person=person,
+              organisation=selectors.office_of(person), owner_role=Role.JUDICIAL_OFFICER,
+              due_on=workdays.add_months(month, 1) - dt.timedelta(days=1),
+              title=_("Education and community service in %(month)s: %(name)s (%(hours)s)") % {
+                  "month": f"{month.year}年{month.month}月", "name": person.shared_name,
+                  "hours": " + ".join(f"{row['required']} h" for row in owed if row["required"])},
+              rule_key=rule.key, source=rule.source, url=reverse("supervision:enrolment", args=[enrolment.pk]))
+
+
+@transaction.atomic
+def activity_record(*, actor, enrolment: Enrolment, kind: str, on: dt.date, hours, topic: str) -> ActivityRecord:
+    """Hours of education, community service or skills training (L16); the month's duty is done when every kind
+    owed at the person's level reaches its hours."""
+    from decimal import Decimal, InvalidOperation
+
+    _require_legal_actor(actor, enrolment)
+    try:
+        hours = Decimal(str(hours))
+    except InvalidOperation:
+        raise ValidationError({"hours": [_("Give the hours as a number.")]}) from None
+    if not Decimal("0") < hours <= Decimal("24"):
+        raise ValidationError({"hours": [_("Between 0.5 and 24 hours a day.")]})
+    if on > timezone.localdate():
+        raise ValidationError({"on": [_("Hours are recorded after they were done.")]})
+    _check_day(enrolment, on, "on")
+    record = ActivityRecord(enrolment=enrolment, kind=kind, on=on, hours=hours, topic=topic.strip(),
+                            recorded_by=actor)
+    record.full_clean(exclude=["enrolment", "recorded_by"])
+    record.save()
+    audit_record(actor=actor, action="correction.activity", target=record, person=enrolment.person,
+                 changes={"kind": kind, "hours": str(hours)})
+    month = _month_start(on)
+    owed = selectors.activity_hours(enrolment=enrolment, month=month)
+    if all(row["done"] >= row["required"] for row in owed):
+        duty_complete(key=f"activity_hours:{enrolment.pk}:{month:%Y-%m}",
+                      note=_("Hours done: %(hours)s") % {"hours": "，".join(
+                          f"{row['label']} {row['done']}" for row in owed)})
+    return record
+
+
+def activity_duties_for_month(month: dt.date) -> int:
+    """For the periodic job: open this month's hours duty for every checked-in correction that lacks one."""
+    month = _month_start(month)
+    have = Duty.objects.filter(kind="activity_hours", dedupe_key__endswith=f":{month:%Y-%m}").values_list(
+        "dedupe_key", flat=True)
+    done_ids = {int(key.split(":")[1]) for key in have}
+    count = 0
+    for enrolment in (Enrolment.objects.filter(population=Population.CORRECTION, status=EnrolmentStatus.ACTIVE,
+                                               checked_in_on__isnull=False, checked_in_on__lt=month)
+                      .exclude(pk__in=done_ids).select_related("person__area")):
+        activity_month_duty(enrolment, month)
+        count += 1
+    return count

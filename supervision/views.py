@@ -14,7 +14,14 @@ from people.selectors import people_visible_to, sees_offence
 from people.services import check_in_record
 
 from . import selectors, services
-from .models import LeaveApplication, Level, MonitoringPeriod, MonitoringReason, ReportKind, SanctionKind, TeamRole
+from .models import (
+    ActivityKind, LeaveApplication, Level, MonitoringPeriod, MonitoringReason, Relocation, ReportKind, Revocation,
+    SanctionKind, TeamRole, TerminationReason,
+)
+
+
+def _optional_date(value: str) -> dt.date | None:
+    return _date(value) if (value or "").strip() else None
 
 
 def _date(value: str) -> dt.date:
@@ -93,6 +100,46 @@ def enrolment_supervision(request, pk: int):
                 else:
                     services.monitoring_remove(actor=user, period=period, on=timezone.localdate(),
                                                note=data.get("facts", ""))
+            elif action == "ruling_notice":
+                _n, warnings = services.ruling_notice_record(
+                    actor=user, enrolment=enrolment, notice_received_on=_date(data.get("notice_received_on", "")),
+                    documents_received_on=_optional_date(data.get("documents_received_on", "")),
+                    note=data.get("note", ""))
+                for w in warnings:
+                    messages.warning(request, w)
+            elif action == "activity":
+                services.activity_record(actor=user, enrolment=enrolment, kind=data.get("kind", ""),
+                                         on=_date(data.get("on", "")), hours=data.get("hours", ""),
+                                         topic=data.get("topic", ""))
+            elif action == "relocation":
+                _r, warnings = services.relocation_apply(
+                    actor=user, enrolment=enrolment, new_residence=data.get("new_residence", ""),
+                    new_agency=data.get("new_agency", ""), reason=data.get("reason", ""),
+                    applied_on=_date(data.get("applied_on", "")), move_on=_date(data.get("move_on", "")))
+                for w in warnings:
+                    messages.warning(request, w)
+            elif action == "relocation_step":
+                relocation = get_object_or_404(Relocation, pk=_id(data.get("relocation")), enrolment=enrolment)
+                services.relocation_step(actor=user, relocation=relocation, step=data.get("step", ""),
+                                         on=_date(data.get("on", "")), note=data.get("note", ""))
+                if relocation.enrolment.status != "active" or data.get("step") == "reported":
+                    return redirect(enrolment.person)
+            elif action == "revocation":
+                services.revocation_propose(
+                    actor=user, enrolment=enrolment, on=_date(data.get("on", "")), court=data.get("court", ""),
+                    evidence=data.get("evidence", ""), arrest_requested=bool(data.get("arrest_requested")),
+                    procuratorate_copied_on=_optional_date(data.get("procuratorate_copied_on", "")))
+            elif action == "revocation_step":
+                revocation = get_object_or_404(Revocation, pk=_id(data.get("revocation")), enrolment=enrolment)
+                outcome = data.get("outcome", "")
+                services.revocation_record(actor=user, revocation=revocation, step=data.get("step", ""),
+                                           on=_date(data.get("on", "")), custody=bool(data.get("custody")),
+                                           revoked={"revoked": True, "rejected": False}.get(outcome),
+                                           note=data.get("note", ""))
+            elif action == "terminate":
+                services.correction_terminate(actor=user, enrolment=enrolment, on=_date(data.get("on", "")),
+                                              reason=data.get("reason", ""), note=data.get("note", ""))
+                return redirect(enrolment.person)
         except ValidationError as exc:
             messages.error(request, "；".join(exc.messages))
         except PermissionDenied as exc:
@@ -112,10 +159,29 @@ def enrolment_supervision(request, pk: int):
         "leaves": enrolment.leave_applications.select_related("decided_by"),
         "periods": enrolment.monitoring_periods.all(),
         "active_period": selectors.active_monitoring(enrolment=enrolment, day=today),
-        "sanction_kinds": SanctionKind.choices, "monitoring_reasons": MonitoringReason.choices})
+        "sanction_kinds": [c for c in SanctionKind.choices if c[0] != SanctionKind.REVOCATION],
+        "monitoring_reasons": MonitoringReason.choices,
+        "ruling_notice": getattr(enrolment, "ruling_notice", None),
+        "activity_rows": selectors.activity_hours(enrolment=enrolment, month=today),
+        "activities": enrolment.activities.all()[:10], "activity_kinds": ActivityKind.choices,
+        "relocations": _with_next_steps(enrolment.relocations.all()),
+        "revocations": enrolment.revocations.all(), "revocable": enrolment.correction_category in
+        services.REVOCATION_FOR_CATEGORY, "termination_reasons": TerminationReason.choices})
 
 
-DOCUMENT_NAMES = {"warning": "警告决定书", "leave": "外出审批表", "certificate": "解除社区矫正证明书"}
+def _with_next_steps(relocations):
+    """Each relocation with the steps that may follow its status (the service's table decides)."""
+    from .models import RelocationStatus
+
+    relocations = list(relocations)
+    for relocation in relocations:
+        relocation.next_steps = [(step, RelocationStatus(status).label) for step, (status, allowed)
+                                 in services.RELOCATION_STEPS.items() if relocation.status in allowed]
+    return relocations
+
+
+DOCUMENT_NAMES = {"warning": "警告决定书", "leave": "外出审批表", "certificate": "解除社区矫正证明书",
+                  "revocation": "提请撤销建议书", "team": "矫正小组成员名单"}
 
 
 @login_required
@@ -133,7 +199,7 @@ def document(request, pk: int, kind: str, obj_id: int = 0):
                                   person__in=people_visible_to(user=request.user, include_inactive=True))
     if request.user.role not in services.LEGAL_ACTORS or kind not in DOCUMENT_NAMES:
         raise PermissionDenied(_("Legal documents are generated by the judicial office or the bureau."))
-    issuer = selectors.office_of(enrolment.person).name if kind == "leave" else (
+    issuer = selectors.office_of(enrolment.person).name if kind in ("leave", "team") else (
         (selectors.office_of(enrolment.person).parent or selectors.office_of(enrolment.person)).name)
     if kind == "warning":
         record = get_object_or_404(Sanction, pk=obj_id, enrolment=enrolment, kind=SanctionKind.WARNING)
@@ -141,6 +207,12 @@ def document(request, pk: int, kind: str, obj_id: int = 0):
     elif kind == "leave":
         record = get_object_or_404(LeaveApplication, pk=obj_id, enrolment=enrolment)
         content = documents.leave_approval(record, issuer=issuer)
+    elif kind == "revocation":
+        record = get_object_or_404(Revocation, pk=obj_id, enrolment=enrolment)
+        content = documents.revocation_proposal(record, issuer=issuer)
+    elif kind == "team":
+        record = enrolment
+        content = documents.correction_team_record(enrolment, issuer=issuer)
     else:
         record = enrolment
         content = documents.end_of_correction_certificate(enrolment, issuer=issuer)
@@ -150,3 +222,38 @@ def document(request, pk: int, kind: str, obj_id: int = 0):
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document"))
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assessments(request, person_pk: int):
+    """调查评估 (L5) for one person: record a court's request, then the conclusion sent back."""
+    from .models import PreSentenceAssessment
+
+    if request.method == "GET" or "action" not in request.POST:  # a POST without action answers the reason form
+        person, interruption = open_file(request, person_pk)
+        if interruption:
+            return interruption
+    else:
+        person = get_object_or_404(people_visible_to(user=request.user, include_inactive=True), pk=person_pk)
+    if request.method == "POST":
+        data, user = request.POST, request.user
+        try:
+            if data.get("action") == "complete":
+                assessment = get_object_or_404(PreSentenceAssessment, pk=_id(data.get("assessment")), person=person)
+                services.pre_sentence_assessment_complete(actor=user, assessment=assessment,
+                                                          on=_date(data.get("on", "")),
+                                                          conclusion=data.get("conclusion", ""))
+            else:
+                services.pre_sentence_assessment_request(actor=user, person=person,
+                                                         requested_by=data.get("requested_by", ""),
+                                                         received_on=_date(data.get("received_on", "")),
+                                                         fast_track=bool(data.get("fast_track")))
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        except PermissionDenied as exc:
+            messages.error(request, str(exc))
+        return redirect("supervision:assessments", person_pk=person.pk)
+    return render(request, "supervision/assessments.html", {
+        "person": person, "today": timezone.localdate(),
+        "assessments": PreSentenceAssessment.objects.filter(person=person)})

@@ -174,6 +174,9 @@ EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "tongxing@localhost")
 SMS_GATEWAY = os.environ.get("SMS_GATEWAY", "duties.channels.NoSms")  # a class with send(phone, text)
+SMS_GATEWAY_URL = os.environ.get("SMS_GATEWAY_URL", "")  # for duties.channels.HttpJsonSms
+SMS_GATEWAY_SECRET = os.environ.get("SMS_GATEWAY_SECRET", "")
+SMS_GATEWAY_TIMEOUT = int(os.environ.get("SMS_GATEWAY_TIMEOUT", "5"))
 
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 200

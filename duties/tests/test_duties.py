@@ -282,3 +282,40 @@ def test_a_leave_application_waits_in_the_deciders_day_list(staff):
     assert not duties_of(user=staff("bj_officer")).filter(dedupe_key=f"leave_decision:{leave.pk}").exists()
     leave_decide(actor=staff("bj_leader"), leave=leave, approve=True)
     assert Duty.objects.get(dedupe_key=f"leave_decision:{leave.pk}").status == DutyStatus.DONE
+
+
+def test_the_http_sms_gateway_posts_signed_json_and_a_refusal_raises(settings):
+    """An intranet SMS platform stands in as a local HTTP server: it receives the phone and text, signed."""
+    import hashlib
+    import hmac
+    import json
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    from duties.channels import HttpJsonSms
+
+    received = []
+
+    class Platform(BaseHTTPRequestHandler):
+        def do_POST(self):
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            received.append((body, self.headers["X-Signature"]))
+            self.send_response(200 if json.loads(body)["phone"] != "bad" else 500)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Platform)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        settings.SMS_GATEWAY_URL = f"http://127.0.0.1:{server.server_port}/sms"
+        settings.SMS_GATEWAY_SECRET = "s3cret"
+        HttpJsonSms().send("13800000000", "新待办：家访")
+        body, signature = received[0]
+        assert json.loads(body) == {"phone": "13800000000", "text": "新待办：家访"}
+        assert signature == hmac.new(b"s3cret", body, hashlib.sha256).hexdigest()
+        with pytest.raises(OSError):
+            HttpJsonSms().send("bad", "x")
+    finally:
+        server.shutdown()
