@@ -5,6 +5,10 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext_lazy as _
+
+
+SMS_TEXT = _("Tongxing: you have a new duty or alert. Sign in to see it.")
 
 
 class NoSms:
@@ -32,8 +36,16 @@ class HttpJsonSms:
         import hashlib
         import hmac
         import json
+        import urllib.parse
         import urllib.request
 
+        from django.core.exceptions import ImproperlyConfigured
+
+        url = urllib.parse.urlsplit(settings.SMS_GATEWAY_URL)
+        if not settings.SMS_GATEWAY_SECRET or url.scheme not in ("https", "http"):
+            raise ImproperlyConfigured("HttpJsonSms needs SMS_GATEWAY_URL and SMS_GATEWAY_SECRET.")
+        if url.scheme == "http" and url.hostname not in ("127.0.0.1", "localhost", "::1"):
+            raise ImproperlyConfigured("HttpJsonSms sends over https (plain http only to this machine).")
         body = json.dumps({"phone": phone, "text": text}, ensure_ascii=False).encode()
         signature = hmac.new(settings.SMS_GATEWAY_SECRET.encode(), body, hashlib.sha256).hexdigest()
         request = urllib.request.Request(settings.SMS_GATEWAY_URL, data=body, method="POST", headers={
@@ -56,6 +68,7 @@ def deliver(notification) -> None:
             send_mail(subject=f"[同行] {text[:60]}", message=text, from_email=None, recipient_list=[user.email],
                       fail_silently=True)
         if user.phone:
-            sms_gateway().send(user.phone, text)
+            # An SMS leaves the intranet: it says only that something waits, never whose case or what (LAW D1).
+            sms_gateway().send(user.phone, str(SMS_TEXT))
 
     transaction.on_commit(send, robust=True)  # a failing gateway is logged, never undoes the saved write

@@ -66,6 +66,11 @@ def correction_ended(enrolment, *, term_served: bool = False) -> None:
         duty_cancel(key_prefix=f"{prefix}:{enrolment.pk}:", note=note)
     for relocation_id in enrolment.relocations.values_list("pk", flat=True):
         duty_cancel(key_prefix=f"relocation:{relocation_id}:", note=note)
+    # A proposal still waiting when the correction ends otherwise (a death) lapses with its deadlines.
+    for revocation in enrolment.revocations.filter(outcome="pending"):
+        duty_cancel(key_prefix=f"revocation:{revocation.pk}:", note=note)
+        revocation.outcome = "lapsed"
+        revocation.save(update_fields=["outcome"])
     duty_cancel(key=f"correction_team:{enrolment.pk}", note=note)
     for leave_id in enrolment.leave_applications.values_list("pk", flat=True):
         duty_cancel(key=f"leave_return:{leave_id}", note=note)
@@ -208,14 +213,19 @@ def resettlement_return_duties(today: dt.date) -> int:
     """R4: each 司法所 sends its half-year and annual resettlement returns by the configured day (2 July and
     2 February by default). The duty appears in the officers' list in the last days of the period and lasts until
     the return is sent; it is not created for periods whose deadline has passed before the job first ran."""
+    from .selectors import LimitsByArea
+
     opened = 0
     offices = Organisation.objects.filter(kind=OrganisationKind.JUDICIAL_OFFICE, is_active=True).select_related("area")
     for label, last_day, key in _return_periods(today):
+        window = last_day - dt.timedelta(days=5)
+        if today < window:
+            continue
+        limits = LimitsByArea(key)
         for office in offices:
-            limit = legal_time_limit(office.area, key)
+            limit = limits.for_area(office.area)
             due = last_day + dt.timedelta(days=limit.value)
-            window = last_day - dt.timedelta(days=5)
-            if not window <= today <= due:
+            if today > due:
                 continue
             duty_open(key=f"resettlement_return:{office.pk}:{last_day:%Y-%m}", kind="resettlement_return",
                       person=None, organisation=office, owner_role="judicial_officer", due_on=due,

@@ -19,6 +19,20 @@ def legal_time_limit(area, key: str) -> LegalTimeLimit:
     return max(rows, key=lambda r: depth.get(r.area_id, -1))
 
 
+class LimitsByArea:
+    """`legal_time_limit` for many areas at once (the periodic job): one query per key, resolved by area path."""
+
+    def __init__(self, key: str):
+        self.rows = list(LegalTimeLimit.objects.filter(key=key).select_related("area"))
+        if not self.rows:
+            raise LookupError(f"Legal time limit {key!r} is missing: run the migrations.")
+
+    def for_area(self, area) -> LegalTimeLimit:
+        path = area.path if area is not None else ""
+        matching = [r for r in self.rows if r.area_id is None or path.startswith(r.area.path)]
+        return max(matching, key=lambda r: len(r.area.path) if r.area_id else -1)
+
+
 def duties_of(*, user) -> QuerySet[Duty]:
     """Open duties that are the user's: their own, and those of their role in their office."""
     mine = Q(owner=user)

@@ -25,7 +25,8 @@ def notify(*, user, text: str, url: str = "", duty: Duty | None = None) -> Notif
 
 MANUAL_KINDS = {"self_summary", "correction_plan", "level_review", "handover_check", "collect_at_release",
                 "end_notifications", "medical_reexam", "medical_report", "seal_record", "announcement",
-                "resettlement_return"}  # no recorded event fulfils these by itself
+                "resettlement_return",
+                "activity_hours"}  # e.g. a month in custody or hospital: closed by hand, with the reason  # no recorded event fulfils these by itself
 
 
 def _holders(duty: Duty):
@@ -51,7 +52,7 @@ def _holders(duty: Duty):
 @transaction.atomic
 def duty_open(*, key: str, kind: str, title: str, person, organisation, due_on: dt.date, rule_key: str,
               source: str, owner=None, owner_role: str = "", case=None, url: str = "",
-              window_start: dt.date | None = None) -> Duty:
+              window_start: dt.date | None = None, announce: bool = True) -> Duty:
     """Create the duty for an obligation, or move the open one's due date. Idempotent by `key`."""
     duty = Duty.objects.select_for_update().filter(dedupe_key=key).first()
     if duty is not None:
@@ -65,9 +66,10 @@ def duty_open(*, key: str, kind: str, title: str, person, organisation, due_on: 
     duty = Duty.objects.create(dedupe_key=key, kind=kind, title=title[:200], person=person, case=case, owner=owner,
                                owner_role=owner_role, organisation=organisation, due_on=due_on,
                                window_start=window_start, rule_key=rule_key, source=source, url=url)
-    for user in _holders(duty):
-        notify(user=user, text=_("New: %(title)s (due %(due)s)") % {"title": duty.title, "due": due_on}, url=url,
-               duty=duty)
+    if announce:  # routine monthly duties are not announced one by one; the day list and reminders show them
+        for user in _holders(duty):
+            notify(user=user, text=_("New: %(title)s (due %(due)s)") % {"title": duty.title, "due": due_on},
+                   url=url, duty=duty)
     return duty
 
 
@@ -129,11 +131,11 @@ def duty_mark_done(*, actor, duty: Duty, note: str) -> Duty:
     return duty
 
 
-@transaction.atomic
 def duties_tick(*, today: dt.date | None = None) -> dict:
     """The periodic job: escalate duties overdue past the grace period to the owner's supervisor, once.
 
-    Idempotent: running it twice the same day changes nothing the second time.
+    Idempotent: running it twice the same day changes nothing the second time. Each duty is its own transaction,
+    so a national run neither holds one huge transaction nor loses finished work if it stops halfway.
     """
     from casework.selectors import approvers_in
 
@@ -159,13 +161,14 @@ def duties_tick(*, today: dt.date | None = None) -> dict:
         if supervisor is None:
             skipped += 1
             continue
-        duty.escalated_to, duty.escalated_at = supervisor, timezone.now()
-        duty.save(update_fields=["escalated_to", "escalated_at"])
-        notify(user=supervisor, duty=duty, url=duty.url, text=_("Overdue since %(due)s: %(title)s (%(owner)s)") % {
-            "due": duty.due_on, "title": duty.title,
-            "owner": duty.owner.display_name if duty.owner_id else duty.organisation.name})
-        audit_record(actor=None, action="duty.escalated", target=duty, person=duty.person,
-                     changes={"to": supervisor.pk})
+        with transaction.atomic():
+            duty.escalated_to, duty.escalated_at = supervisor, timezone.now()
+            duty.save(update_fields=["escalated_to", "escalated_at"])
+            notify(user=supervisor, duty=duty, url=duty.url, text=_("Overdue since %(due)s: %(title)s (%(owner)s)")
+                   % {"due": duty.due_on, "title": duty.title,
+                      "owner": duty.owner.display_name if duty.owner_id else duty.organisation.name})
+            audit_record(actor=None, action="duty.escalated", target=duty, person=duty.person,
+                         changes={"to": supervisor.pk})
         escalated += 1
     from supervision.services import activity_duties_for_month
 
@@ -185,9 +188,10 @@ def _remind(today: dt.date) -> int:
     for duty, field, text in ([(d, "reminded_due_at", _("Due today: %(title)s")) for d in due.select_related(
             "owner", "organisation__area")] + [(d, "reminded_overdue_at", _("Overdue: %(title)s (due %(due)s)"))
                                                for d in overdue.select_related("owner", "organisation__area")]):
-        for user in _holders(duty):
-            notify(user=user, text=text % {"title": duty.title, "due": duty.due_on}, url=duty.url, duty=duty)
-        Duty.objects.filter(pk=duty.pk).update(**{field: now})
+        with transaction.atomic():
+            for user in _holders(duty):
+                notify(user=user, text=text % {"title": duty.title, "due": duty.due_on}, url=duty.url, duty=duty)
+            Duty.objects.filter(pk=duty.pk).update(**{field: now})
         count += 1
     return count
 

@@ -227,6 +227,7 @@ def complete_assessment(request, assessment_id: int, payload: CompleteIn):
 class RulingNoticeIn(Schema):
     notice_received_on: dt.date
     documents_received_on: dt.date | None = None
+    ruling_effective_on: dt.date | None = None
     note: str = ""
 
 
@@ -375,7 +376,7 @@ def revocation_step(request, enrolment_id: int, revocation_id: int, payload: Rev
 
 class TerminateIn(Schema):
     on: dt.date
-    reason: str
+    reason: str = "death"  # revocation and return to prison terminate through the recorded ruling
     note: str = ""
 
 
@@ -387,7 +388,7 @@ class EndedOut(Schema):
 
 
 @router.post("/{int:enrolment_id}/termination", response=EndedOut,
-             summary="Terminate the correction: revoked, returned to prison or death (CCL 45)")
+             summary="Terminate the correction on a death (CCL 45); revocations terminate through their ruling")
 def terminate(request, enrolment_id: int, payload: TerminateIn):
     enrolment = services.correction_terminate(actor=request.user, enrolment=_enrolment(request, enrolment_id),
                                               **payload.dict())

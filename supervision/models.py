@@ -179,6 +179,8 @@ class RulingNotice(models.Model):
     office can chase what is missing and note a body that sent them late."""
 
     enrolment = models.OneToOneField("people.Enrolment", on_delete=models.CASCADE, related_name="ruling_notice")
+    # For parole the correction starts at release, after the ruling: the limits run from the ruling (CCL 20).
+    ruling_effective_on = models.DateField(_("ruling took effect on"), null=True, blank=True)
     notice_received_on = models.DateField(_("notice received on"))
     documents_received_on = models.DateField(_("legal documents received on"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
@@ -229,6 +231,7 @@ class RevocationOutcome(models.TextChoices):
     PENDING = "pending", _("waiting for the ruling")
     REVOKED = "revoked", _("revoked / returned to prison")
     REJECTED = "rejected", _("not revoked: correction continues")
+    LAPSED = "lapsed", _("lapsed: the correction ended otherwise")
 
 
 class Revocation(models.Model):

@@ -133,7 +133,10 @@ def activity_hours(*, enrolment, month: dt.date) -> list[dict]:
     from .models import ActivityKind, ActivityRecord
 
     month = month.replace(day=1)
-    level = current_level(enrolment=enrolment)
+    month_end = workdays.add_months(month, 1) - dt.timedelta(days=1)
+    # The level in force at the month's end (a lighter level that month lightens the month's hours).
+    level = (LevelChange.objects.filter(enrolment=enrolment, since__lte=month_end).order_by("-since", "-id").first()
+             or current_level(enrolment=enrolment))
     level_key = level.level if level else Level.STRICT
     done = dict(ActivityRecord.objects.filter(enrolment=enrolment, on__gte=month,
                                               on__lt=workdays.add_months(month, 1))

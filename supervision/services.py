@@ -318,6 +318,7 @@ def level_set(*, actor, enrolment: Enrolment, level: str, since: dt.date, reason
     audit_record(actor=actor, action="supervision.level_set", target=change, person=enrolment.person, reason=reason,
                  changes={"level": [current.level if current else "", level]})
     duty_complete(key=f"level_review:{enrolment.pk}:1", note=_("Level reviewed"))
+    activity_month_check(enrolment, _month_start(max(since, timezone.localdate())))
     last = enrolment.reports.order_by("-on").values_list("on", flat=True).first()
     _report_duty(enrolment, after=max(filter(None, [last, since])))
     return change
@@ -350,6 +351,8 @@ def correction_conclude(*, actor, enrolment: Enrolment, on: dt.date, evaluation:
                                       % {"day": enrolment.end_date}]})
     if not evaluation.strip():
         raise ValidationError({"evaluation": [_("Write the evaluation of the correction.")]})
+    if enrolment.revocations.filter(outcome="pending").exists():
+        raise ValidationError(_("A revocation proposal is waiting for its ruling."))
     enrolment_end(actor=actor, enrolment=enrolment, end_date=on, reason=_("Term served; correction ended by law"),
                   term_served=True)
     audit_record(actor=actor, action="correction.concluded", target=enrolment, person=enrolment.person,
@@ -485,17 +488,21 @@ def ruling_documents_duty(enrolment: Enrolment) -> None:
 @transaction.atomic
 def ruling_notice_record(*, actor, enrolment: Enrolment, notice_received_on: dt.date,
                          documents_received_on: dt.date | None = None, note: str = "",
-                         ) -> tuple[RulingNotice, list[str]]:
+                         ruling_effective_on: dt.date | None = None) -> tuple[RulingNotice, list[str]]:
     """When the notice and the documents arrived (L1). Late arrivals are the deciding body's, not the person's:
     they are returned as warnings for the officer to raise with the procuratorate if needed."""
     _require_legal_actor(actor, enrolment)
     today = timezone.localdate()
+    effective = ruling_effective_on or enrolment.start_date
+    if not enrolment.start_date - dt.timedelta(days=3660) <= effective <= enrolment.start_date:
+        raise ValidationError({"ruling_effective_on": [_("The ruling takes effect on or before the start of the "
+                                                         "correction.")]})
     for field, day in (("notice_received_on", notice_received_on), ("documents_received_on", documents_received_on)):
-        if day is not None and not enrolment.start_date - dt.timedelta(days=366) <= day <= today:
+        if day is not None and not effective <= day <= today:
             raise ValidationError({field: [_("The day lies between the ruling and today.")]})
     notice, _created = RulingNotice.objects.update_or_create(enrolment=enrolment, defaults={
-        "notice_received_on": notice_received_on, "documents_received_on": documents_received_on,
-        "note": note.strip()[:300], "recorded_by": actor})
+        "ruling_effective_on": ruling_effective_on, "notice_received_on": notice_received_on,
+        "documents_received_on": documents_received_on, "note": note.strip()[:300], "recorded_by": actor})
     audit_record(actor=actor, action="correction.ruling_notice", target=notice, person=enrolment.person,
                  changes={"notice": notice_received_on.isoformat(),
                           "documents": documents_received_on.isoformat() if documents_received_on else None})
@@ -504,9 +511,9 @@ def ruling_notice_record(*, actor, enrolment: Enrolment, notice_received_on: dt.
     for day, key, what in ((notice_received_on, "ruling_notice_days", _("The notice")),
                            (documents_received_on, "ruling_documents_days", _("The legal documents"))):
         limit = legal_time_limit(area, key)
-        if day is not None and (day - enrolment.start_date).days > limit.value:
+        if day is not None and (day - effective).days > limit.value:
             warnings.append(_("%(what)s arrived %(n)s days after the ruling took effect; the limit is %(limit)s days "
-                              "(%(source)s).") % {"what": what, "n": (day - enrolment.start_date).days,
+                              "(%(source)s).") % {"what": what, "n": (day - effective).days,
                                                   "limit": limit.value, "source": limit.source})
     if documents_received_on:
         duty_complete(key=f"ruling_documents:{enrolment.pk}",
@@ -523,7 +530,8 @@ RELOCATION_STEPS = {
     "refuse": (RelocationStatus.REFUSED, {RelocationStatus.REQUESTED}),
     "send_files": (RelocationStatus.FILES_SENT, {RelocationStatus.AGREED}),
     "reported": (RelocationStatus.REPORTED, {RelocationStatus.FILES_SENT}),
-    "withdraw": (RelocationStatus.WITHDRAWN, {RelocationStatus.APPLIED, RelocationStatus.REQUESTED}),
+    "withdraw": (RelocationStatus.WITHDRAWN, {RelocationStatus.APPLIED, RelocationStatus.REQUESTED,
+                                              RelocationStatus.AGREED, RelocationStatus.FILES_SENT}),
 }
 
 
@@ -592,9 +600,10 @@ def relocation_step(*, actor, relocation: Relocation, step: str, on: dt.date, no
     if not last <= on <= timezone.localdate():
         raise ValidationError({"on": [_("The day lies between the previous step (%(day)s) and today.")
                                       % {"day": last}]})
-    county_steps = {"request", "agree", "refuse", "send_files"}
-    if step in county_steps - {"request"} and actor.role != Role.BUREAU_LEADER:
+    if step in {"request", "agree", "refuse", "send_files"} and actor.role != Role.BUREAU_LEADER:
         raise PermissionDenied(_("The county community-corrections agency takes this step."))
+    if step == "reported" and enrolment.revocations.filter(outcome=RevocationOutcome.PENDING).exists():
+        raise ValidationError(_("A revocation proposal is waiting for its ruling."))
     area = enrolment.person.area
     done = _("%(step)s on %(day)s") % {"step": RelocationStatus(new_status).label, "day": on}
     relocation.status = new_status
@@ -636,6 +645,8 @@ def relocation_step(*, actor, relocation: Relocation, step: str, on: dt.date, no
 
 # --- L15 and L17: revocation, custody and termination ----------------------------------------------------------
 
+COPY_RULE = type("Rule", (), {"key": "revocation_copy", "source": "社区矫正法第46条（建议书抄送同级人民检察院）"})
+
 REVOCATION_FOR_CATEGORY = {"probation": RevocationKind.PROBATION, "parole": RevocationKind.PAROLE,
                            "medical": RevocationKind.PRISON}
 
@@ -663,6 +674,8 @@ def revocation_propose(*, actor, enrolment: Enrolment, on: dt.date, court: str, 
         raise ValidationError({"evidence": [_("Name the court or body and give the facts and evidence.")]})
     if on > timezone.localdate():
         raise ValidationError({"on": [_("A proposal is recorded after it was made.")]})
+    if procuratorate_copied_on is not None and not on <= procuratorate_copied_on <= timezone.localdate():
+        raise ValidationError({"procuratorate_copied_on": [_("The day lies between the proposal and today.")]})
     _check_day(enrolment, on, "on")
     if enrolment.revocations.filter(outcome=RevocationOutcome.PENDING).exists():
         raise ValidationError(_("A proposal is already waiting for its ruling."))
@@ -680,7 +693,7 @@ def revocation_propose(*, actor, enrolment: Enrolment, on: dt.date, court: str, 
                      _("Ruling of %(court)s on the revocation for %(name)s"), ruling)
     if procuratorate_copied_on is None:
         _revocation_duty(revocation, "copy", on, _("Copy the revocation proposal for %(name)s to the procuratorate"),
-                         ruling)
+                         COPY_RULE)
     if revocation.arrest_requested:
         arrest = legal_time_limit(area, "revocation_arrest_decision_hours")
         _revocation_duty(revocation, "arrest", on + dt.timedelta(days=-(-arrest.value // 24)),
@@ -699,6 +712,8 @@ def revocation_record(*, actor, revocation: Revocation, step: str, on: dt.date,
     require(actor, "people.view_person", enrolment.person)
     if actor.role not in LEGAL_ACTORS:
         raise PermissionDenied(_("Legal supervision decisions are taken by the judicial office or the bureau."))
+    if step in ("arrest", "ruling") and actor.role != Role.BUREAU_LEADER:
+        raise PermissionDenied(_("The county community-corrections agency records the court's decisions."))
     if revocation.outcome != RevocationOutcome.PENDING:
         raise ValidationError(_("The ruling is already recorded."))
     if not revocation.proposed_on <= on <= timezone.localdate():
@@ -731,23 +746,31 @@ def revocation_record(*, actor, revocation: Revocation, step: str, on: dt.date,
     audit_record(actor=actor, action=f"revocation.{step}", target=revocation, person=enrolment.person, reason=note,
                  changes={"outcome": revocation.outcome, "custody": bool(revocation.custody_from)})
     if revocation.outcome == RevocationOutcome.REVOKED:
-        correction_terminate(actor=actor, enrolment=enrolment, on=on, note=note or revocation.court,
-                             reason=TerminationReason.PRISON if revocation.kind == RevocationKind.PRISON
-                             else TerminationReason.REVOKED)
+        _terminate(actor=actor, enrolment=enrolment, on=on, note=note or revocation.court,
+                   reason=TerminationReason.PRISON if revocation.kind == RevocationKind.PRISON
+                   else TerminationReason.REVOKED)
     return revocation
 
 
 @transaction.atomic
 def correction_terminate(*, actor, enrolment: Enrolment, on: dt.date, reason: str, note: str = "") -> Enrolment:
-    """终止 (CCL 45): revoked, returned to prison, or dead. No certificate and no hand-over to resettlement
-    assistance; the court, procuratorate and police are told; sealing lapses (L18 needs a term served)."""
-    from people.services import enrolment_close
-
+    """终止 (CCL 45) recorded directly: only a death. A revocation or a return to prison terminates the correction
+    through its recorded ruling (`revocation_record`), never by a direct entry."""
     _require_legal_actor(actor, enrolment)
-    if reason not in TerminationReason.values:
-        raise ValidationError({"reason": [_("Termination is for revocation, return to prison or death.")]})
+    if reason != TerminationReason.DEATH:
+        raise ValidationError({"reason": [_("A revocation or return to prison is recorded with the court's ruling "
+                                            "in the revocation section; it terminates the correction there.")]})
     if on > timezone.localdate():
         raise ValidationError({"on": [_("A termination is recorded after it happened.")]})
+    _check_day(enrolment, on, "on")
+    return _terminate(actor=actor, enrolment=enrolment, on=on, reason=reason, note=note)
+
+
+def _terminate(*, actor, enrolment: Enrolment, on: dt.date, reason: str, note: str) -> Enrolment:
+    """No certificate and no hand-over to resettlement assistance; the court, procuratorate and police are told;
+    sealing lapses (L18 needs a term served)."""
+    from people.services import enrolment_close
+
     label = TerminationReason(reason).label
     enrolment_close(actor=actor, enrolment=enrolment, end_date=on,
                     reason=_("Terminated: %(reason)s") % {"reason": label} + (f"（{note.strip()}）" if note.strip() else ""))
@@ -782,7 +805,8 @@ def activity_month_duty(enrolment: Enrolment, month: dt.date) -> None:
               title=_("Education and community service in %(month)s: %(name)s (%(hours)s)") % {
                   "month": f"{month.year}年{month.month}月", "name": person.shared_name,
                   "hours": " + ".join(f"{row['required']} h" for row in owed if row["required"])},
-              rule_key=rule.key, source=rule.source, url=reverse("supervision:enrolment", args=[enrolment.pk]))
+              rule_key=rule.key, source=rule.source, url=reverse("supervision:enrolment", args=[enrolment.pk]),
+              announce=False)
 
 
 @transaction.atomic
@@ -793,39 +817,54 @@ def activity_record(*, actor, enrolment: Enrolment, kind: str, on: dt.date, hour
 
     _require_legal_actor(actor, enrolment)
     try:
-        hours = Decimal(str(hours))
+        hours = Decimal(str(hours)).quantize(Decimal("0.1"))
     except InvalidOperation:
         raise ValidationError({"hours": [_("Give the hours as a number.")]}) from None
-    if not Decimal("0") < hours <= Decimal("24"):
-        raise ValidationError({"hours": [_("Between 0.5 and 24 hours a day.")]})
+    if not hours.is_finite() or not Decimal("0") < hours <= Decimal("24"):
+        raise ValidationError({"hours": [_("More than 0 and at most 24 hours.")]})
     if on > timezone.localdate():
         raise ValidationError({"on": [_("Hours are recorded after they were done.")]})
     _check_day(enrolment, on, "on")
+    from django.db.models import Sum
+
+    that_day = enrolment.activities.filter(on=on).aggregate(total=Sum("hours"))["total"] or Decimal("0")
+    if that_day + hours > Decimal("24"):
+        raise ValidationError({"hours": [_("%(day)s already has %(n)s hours recorded; a day has 24.")
+                                         % {"day": on, "n": that_day}]})
     record = ActivityRecord(enrolment=enrolment, kind=kind, on=on, hours=hours, topic=topic.strip(),
                             recorded_by=actor)
     record.full_clean(exclude=["enrolment", "recorded_by"])
     record.save()
     audit_record(actor=actor, action="correction.activity", target=record, person=enrolment.person,
                  changes={"kind": kind, "hours": str(hours)})
-    month = _month_start(on)
+    activity_month_check(enrolment, _month_start(on))
+    return record
+
+
+def activity_month_check(enrolment: Enrolment, month: dt.date) -> None:
+    """Close the month's duty once every kind owed reaches its hours (after new hours or a level change)."""
     owed = selectors.activity_hours(enrolment=enrolment, month=month)
     if all(row["done"] >= row["required"] for row in owed):
         duty_complete(key=f"activity_hours:{enrolment.pk}:{month:%Y-%m}",
                       note=_("Hours done: %(hours)s") % {"hours": "，".join(
                           f"{row['label']} {row['done']}" for row in owed)})
-    return record
 
 
 def activity_duties_for_month(month: dt.date) -> int:
     """For the periodic job: open this month's hours duty for every checked-in correction that lacks one."""
+    from django.db.models import CharField, Exists, OuterRef, Value
+    from django.db.models.functions import Cast, Concat
+
     month = _month_start(month)
-    have = Duty.objects.filter(kind="activity_hours", dedupe_key__endswith=f":{month:%Y-%m}").values_list(
-        "dedupe_key", flat=True)
-    done_ids = {int(key.split(":")[1]) for key in have}
+    # The month's duty, looked up by its unique key (an index probe per enrolment, not a scan of all duties).
+    has_duty = Exists(Duty.objects.filter(dedupe_key=Concat(
+        Value("activity_hours:"), Cast(OuterRef("pk"), CharField()), Value(f":{month:%Y-%m}"),
+        output_field=CharField())))
     count = 0
     for enrolment in (Enrolment.objects.filter(population=Population.CORRECTION, status=EnrolmentStatus.ACTIVE,
                                                checked_in_on__isnull=False, checked_in_on__lt=month)
-                      .exclude(pk__in=done_ids).select_related("person__area")):
-        activity_month_duty(enrolment, month)
+                      .exclude(has_duty).select_related("person__area").iterator(chunk_size=2000)):
+        with transaction.atomic():
+            activity_month_duty(enrolment, month)
         count += 1
     return count

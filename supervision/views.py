@@ -16,7 +16,7 @@ from people.services import check_in_record
 from . import selectors, services
 from .models import (
     ActivityKind, LeaveApplication, Level, MonitoringPeriod, MonitoringReason, Relocation, ReportKind, Revocation,
-    SanctionKind, TeamRole, TerminationReason,
+    SanctionKind, TeamRole,
 )
 
 
@@ -104,6 +104,7 @@ def enrolment_supervision(request, pk: int):
                 _n, warnings = services.ruling_notice_record(
                     actor=user, enrolment=enrolment, notice_received_on=_date(data.get("notice_received_on", "")),
                     documents_received_on=_optional_date(data.get("documents_received_on", "")),
+                    ruling_effective_on=_optional_date(data.get("ruling_effective_on", "")),
                     note=data.get("note", ""))
                 for w in warnings:
                     messages.warning(request, w)
@@ -166,7 +167,7 @@ def enrolment_supervision(request, pk: int):
         "activities": enrolment.activities.all()[:10], "activity_kinds": ActivityKind.choices,
         "relocations": _with_next_steps(enrolment.relocations.all()),
         "revocations": enrolment.revocations.all(), "revocable": enrolment.correction_category in
-        services.REVOCATION_FOR_CATEGORY, "termination_reasons": TerminationReason.choices})
+        services.REVOCATION_FOR_CATEGORY})
 
 
 def _with_next_steps(relocations):

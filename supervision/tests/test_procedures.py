@@ -68,7 +68,9 @@ def test_relocation_runs_through_its_steps_each_with_its_duty_and_ends_the_recor
     assert request.owner_role == "bureau_leader" and request.due_on == today - dt.timedelta(days=7)
     with pytest.raises(ValidationError):  # not in order
         services.relocation_step(actor=leader, relocation=relocation, step="agree", on=today)
-    services.relocation_step(actor=officer, relocation=relocation, step="request", on=today - dt.timedelta(days=10))
+    with pytest.raises(PermissionDenied):  # the county asks the new county
+        services.relocation_step(actor=officer, relocation=relocation, step="request", on=today - dt.timedelta(days=10))
+    services.relocation_step(actor=leader, relocation=relocation, step="request", on=today - dt.timedelta(days=10))
     assert duty(request.dedupe_key).status == DutyStatus.DONE
     assert duty(f"relocation:{relocation.pk}:reply").due_on == today - dt.timedelta(days=5)
     with pytest.raises(PermissionDenied):  # the county agency decides
@@ -101,6 +103,9 @@ def test_a_revocation_proposal_opens_the_courts_deadlines_and_a_revoking_ruling_
     assert duty(f"revocation:{revocation.pk}:copy").due_on == on
     assert duty(f"revocation:{revocation.pk}:arrest").due_on == on + dt.timedelta(days=2)  # 48 hours
     services.revocation_record(actor=officer, revocation=revocation, step="copy", on=on)
+    with pytest.raises(PermissionDenied):  # the court's decisions are recorded by the county agency
+        services.revocation_record(actor=officer, revocation=revocation, step="arrest", on=on + dt.timedelta(days=1),
+                                   custody=True)
     services.revocation_record(actor=leader, revocation=revocation, step="arrest", on=on + dt.timedelta(days=1),
                                custody=True)
     assert duty(f"revocation:{revocation.pk}:arrest").status == DutyStatus.DONE
@@ -153,6 +158,54 @@ def test_termination_by_death_ends_without_hand_over_and_sealing_lapses(staff, e
     assert not enrolment.person.enrolments.filter(population="resettlement", start_date=today).exists()
     with pytest.raises(ValidationError):
         services.correction_terminate(actor=staff("bj_officer"), enrolment=enrolment, on=today, reason="bored")
+
+
+def test_revocation_terminates_only_through_a_recorded_ruling(staff, enrolment):
+    with pytest.raises(ValidationError):
+        services.correction_terminate(actor=staff("bj_leader"), enrolment=enrolment, on=timezone.localdate(),
+                                      reason="revoked")
+    enrolment.refresh_from_db()
+    assert enrolment.status == "active"
+
+
+def test_a_death_lapses_a_waiting_revocation_and_its_deadlines(staff, enrolment):
+    today = timezone.localdate()
+    revocation = services.revocation_propose(actor=staff("bj_leader"), enrolment=enrolment, on=today,
+                                             court="某区人民法院", evidence="脱管")
+    enrolment.end_date = today
+    enrolment.save(update_fields=["end_date"])
+    with pytest.raises(ValidationError):  # no certificate while the court has not ruled
+        services.correction_conclude(actor=staff("bj_officer"), enrolment=enrolment, on=today, evaluation="x")
+    services.correction_terminate(actor=staff("bj_officer"), enrolment=enrolment, on=today, reason="death")
+    revocation.refresh_from_db()
+    assert revocation.outcome == "lapsed"
+    assert not Duty.objects.filter(dedupe_key__startswith=f"revocation:{revocation.pk}:", status="open").exists()
+
+
+def test_a_relocation_agreed_can_still_be_withdrawn(staff, enrolment):
+    leader, today = staff("bj_leader"), timezone.localdate()
+    relocation, _w = services.relocation_apply(actor=staff("bj_officer"), enrolment=enrolment, new_residence="x",
+                                               new_agency="某县社区矫正机构", reason="y", applied_on=today,
+                                               move_on=today + dt.timedelta(days=40))
+    services.relocation_step(actor=leader, relocation=relocation, step="request", on=today)
+    services.relocation_step(actor=leader, relocation=relocation, step="agree", on=today)
+    services.relocation_step(actor=staff("bj_officer"), relocation=relocation, step="withdraw", on=today)
+    assert not Duty.objects.filter(dedupe_key__startswith=f"relocation:{relocation.pk}:", status="open").exists()
+
+
+@pytest.mark.parametrize("hours", ["NaN", "inf", "0", "-1", "x"])
+def test_impossible_hours_are_refused(staff, enrolment, hours):
+    with pytest.raises(ValidationError):
+        services.activity_record(actor=staff("bj_officer"), enrolment=enrolment, kind="education",
+                                 on=timezone.localdate(), hours=hours, topic="x")
+
+
+def test_a_day_holds_at_most_24_hours(staff, enrolment):
+    officer, day = staff("bj_officer"), timezone.localdate()
+    services.activity_record(actor=officer, enrolment=enrolment, kind="education", on=day, hours=20, topic="x")
+    with pytest.raises(ValidationError):
+        services.activity_record(actor=officer, enrolment=enrolment, kind="community_service", on=day, hours=5,
+                                 topic="y")
 
 
 def test_a_term_served_keeps_the_sealing_duty(staff, enrolment):
