@@ -17,6 +17,8 @@ from accounts.roles import Role
 from accounts.services import user_create
 from casework.defaults import ensure_practice_rules, ensure_protocols
 from casework.models import PracticeRule, Protocol, ProtocolStep
+from conferences.defaults import ensure_dimensions
+from conferences.models import AnalysisDimension
 from demo.cases import demo_cases, xiaoyu_case
 from duties.defaults import ensure_legal_time_limits, load_library_years
 from duties.models import CalendarException, CalendarYear, LegalTimeLimit, Notification
@@ -27,6 +29,9 @@ from orgs.services import area_create, organisation_create, team_create
 from people import idnumbers
 from people.models import Person
 from people.populations import Population
+from referrals.services import resource_save
+from risk.defaults import ensure_screen
+from risk.models import RiskBand, ScreeningItem
 from people.services import (
     assignment_add, check_in_record, enrolment_add, enrolment_end, person_create, support_member_save,
 )
@@ -316,6 +321,26 @@ def _xiaoyu(d: District, fake: Faker) -> Person:
     return person
 
 
+RESOURCES = [  # kind, name after the district's name, services
+    ("hospital", "精神卫生中心", "精神科门诊、心理危机干预"),
+    ("counselling", "青少年心理咨询中心", "个体心理咨询、家庭治疗"),
+    ("drug_office", "禁毒办社区戒毒康复指导站", "毒品预防教育、社区戒毒康复指导"),
+    ("employment", "就业促进中心", "职业指导、技能培训、岗位推荐"),
+    ("civil_affairs", "民政局社会救助科", "最低生活保障、临时救助"),
+    ("legal_aid", "法律援助中心", "法律咨询、法律援助"),
+]
+
+
+def _resources(d: District, fake: Faker) -> None:
+    """The district's directory: the agencies the seed's crisis response brings in, and the usual helpers."""
+    district = d.areas["district"]
+    for kind, name, services in RESOURCES:
+        resource_save(actor=d.users["leader"], areas=[district], data={
+            "name": f"{district.name}{name}", "kind": kind, "services": services,
+            "contact_name": person_name(fake, "F"), "phone": f"0{fake.msisdn()[3:13]}",
+            "address": f"{district.name}{fake.street_name()}{fake.building_number()}号"})
+
+
 @transaction.atomic
 def load_demo(*, seed: int = 2026) -> list[District]:
     fake = Faker("zh_CN")
@@ -327,10 +352,13 @@ def load_demo(*, seed: int = 2026) -> list[District]:
     ensure_protocols(Protocol, ProtocolStep)
     ensure_legal_time_limits(LegalTimeLimit)
     load_library_years(CalendarYear, CalendarException)
+    ensure_screen(ScreeningItem, RiskBand)
+    ensure_dimensions(AnalysisDimension)
     for d in DISTRICTS:
         d.areas, d.orgs, d.users = {}, {}, {}
         _build_structure(d, fake)
         xiaoyu = _xiaoyu(d, fake) if d.model == WorkModel.SHANGHAI else None
+        _resources(d, fake)
         _people(d, fake, rng)
         if xiaoyu:
             xiaoyu_case(d, xiaoyu, today=TODAY)

@@ -67,6 +67,9 @@ LEGAL_TIME_LIMITS = [
      "广东安置帮教统计实务；各地不同", True),
     ("resettlement_annual_return_days", 33, "days", "安置帮教年报在12月31日后报送的天数（2月2日前）",
      "广东安置帮教统计实务；各地不同", True),
+    ("incident_conference_working_days", 3, "working_days", "发生危机事件后召开个案讨论会的期限",
+     "同行默认值，由司法局设定；种子文档篇一", False),
+    ("referral_follow_up_days", 7, "days", "转介后跟进接收机构反馈的间隔", "同行默认值，由司法局设定", False),
 ]
 
 FIRST_LIBRARY_YEAR = 2024  # older deadlines are history; the library knows years from 2004

@@ -63,6 +63,8 @@ def person_detail(request, pk: int):
         "can_assess": user.role in ("judicial_officer", "bureau_leader") and user.has_perm("people.change_person",
                                                                                           person),
         "cases": person.cases.select_related("owner", "organisation"),
+        "incidents": person.incidents.all()[:10],
+        "conferences": person.conferences.all()[:10],
     }
     return render(request, "people/detail.html", context)
 

@@ -60,6 +60,10 @@ INSTALLED_APPS = [
     "casework",
     "duties",
     "supervision",
+    "risk",
+    "incidents",
+    "referrals",
+    "conferences",
     "demo",
 ]
 

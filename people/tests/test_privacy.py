@@ -166,4 +166,5 @@ def test_the_file_page_runs_a_small_fixed_number_of_queries(login, xiaoyu):
     client = login("sh_social")
     with CaptureQueriesContext(connection) as queries:
         assert client.get(xiaoyu.get_absolute_url()).status_code == 200
-    assert len(queries) <= 12, [q["sql"][:80] for q in queries]
+    # 12 for the file itself, 3 for the risk flag and the crises and conferences section.
+    assert len(queries) <= 15, [q["sql"][:80] for q in queries]

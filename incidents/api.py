@@ -1,0 +1,51 @@
+import datetime as dt
+
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema, Status
+
+from casework.models import Case
+from people.selectors import people_visible_to, person_get_visible
+
+from . import services
+from .models import Incident
+
+router = Router(tags=["incidents"])
+
+
+class IncidentIn(Schema):
+    person_id: int
+    case_id: int | None = None
+    kind: str
+    occurred_at: dt.datetime
+    place: str
+    description: str
+    immediate_actions: str
+
+
+class IncidentOut(Schema):
+    id: int
+    person_id: int
+    case_id: int | None
+    kind: str
+    occurred_at: dt.datetime
+    place: str
+    description: str
+    immediate_actions: str
+    conference_due_on: dt.date
+
+
+@router.post("", response={201: IncidentOut},
+             summary="Record a critical incident: raises the risk flag, alerts the team, a conference falls due")
+def record(request, payload: IncidentIn):
+    person = person_get_visible(user=request.user, pk=payload.person_id)
+    case = get_object_or_404(Case, pk=payload.case_id, person=person) if payload.case_id else None
+    data = payload.dict(exclude={"person_id", "case_id"})
+    return Status(201, services.incident_record(actor=request.user, person=person, case=case, **data))
+
+
+@router.get("", response=list[IncidentOut], summary="Incidents of the people the caller can see, newest first")
+def incidents(request, person_id: int | None = None, limit: int = 50):
+    rows = Incident.objects.filter(person__in=people_visible_to(user=request.user, include_inactive=True))
+    if person_id:
+        rows = rows.filter(person_id=person_id)
+    return list(rows.order_by("-occurred_at")[:max(1, min(limit, 200))])

@@ -1,0 +1,76 @@
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from people.access import open_file
+from people.selectors import people_visible_to
+
+from . import selectors, services
+from .models import Level, RiskFlag, Screening
+
+
+def _date(value: str, field: str) -> dt.date | None:
+    if not (value or "").strip():
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ValidationError({field: [_("“%(date)s” is not a date like 2026-12-31.") % {"date": value}]}) from None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_risk(request, pk: int):
+    """The person's risk flag, its history and the structured screens, with the forms to act on them."""
+    if request.method == "GET" or "action" not in request.POST:
+        person, interruption = open_file(request, pk)
+        if interruption:
+            return interruption
+    else:
+        person = get_object_or_404(people_visible_to(user=request.user, include_inactive=True), pk=pk)
+    items = list(selectors.active_items())
+    screen_errors, posted = {}, {}
+    if request.method == "POST":
+        data, user = request.POST, request.user
+        try:
+            if data["action"] == "screen":
+                posted = {item.code: (data.get(f"score_{item.code}", ""), data.get(f"why_{item.code}", ""))
+                          for item in items}
+                screening = services.screening_record(actor=user, person=person, answers=posted,
+                                                      done_on=_date(data.get("done_on", ""), "done_on")
+                                                      or timezone.localdate(), note=data.get("note", ""))
+                messages.success(request, _("Screened: %(level)s (total %(total)s).") % {
+                    "level": screening.get_level_display(), "total": screening.total})
+            elif data["action"] == "flag":
+                services.flag_raise(actor=user, person=person, level=data.get("level", ""),
+                                    reason=data.get("reason", ""), review_on=_date(data.get("review_on", ""),
+                                                                                   "review_on"))
+            elif data["action"] == "review":
+                flag = get_object_or_404(RiskFlag, pk=data.get("flag") or 0, person=person)
+                services.flag_review(actor=user, flag=flag, note=data.get("note", ""),
+                                     level=data.get("level") or None, end=data.get("end") == "1",
+                                     review_on=_date(data.get("review_on", ""), "review_on"))
+            return redirect("risk:person", pk=person.pk)
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict") and data.get("action") == "screen":
+                screen_errors = {k: "；".join(v) for k, v in exc.message_dict.items()}
+            messages.error(request, _("Nothing was saved: %(errors)s") % {"errors": "；".join(exc.messages)})
+        except PermissionDenied as exc:
+            messages.error(request, str(exc))
+    screenings = list(Screening.objects.filter(person=person).select_related("by")[:10])
+    latest = screenings[0] if screenings else None
+    rows = [{"item": item, "error": screen_errors.get(item.code, ""),
+             "score": posted.get(item.code, ("", ""))[0], "why": posted.get(item.code, ("", ""))[1],
+             "scores": range(item.max_score + 1)} for item in items]
+    return render(request, "risk/person.html", {
+        "person": person, "flag": selectors.current_flag(person=person), "levels": Level.choices,
+        "flags": RiskFlag.objects.filter(person=person).select_related("raised_by")[:20],
+        "screenings": screenings, "rows": rows, "today": timezone.localdate(),
+        "latest_answers": latest.answers.select_related("item") if latest else [],
+        "can_edit": request.user.has_perm("people.change_person", person)})
