@@ -445,7 +445,7 @@ class ConsentKind(models.TextChoices):
 
 
 class Consent(models.Model):
-    """Recorded consent; referrals and conference materials check it (issue 5)."""
+    """Recorded consent; a referral relies on a standing consent to share (and stores which one)."""
 
     person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="consents")
     case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.SET_NULL, related_name="consents")

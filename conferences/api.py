@@ -8,6 +8,7 @@ from ninja import Router, Schema, Status
 from accounts.models import User
 from audit.services import audit_record
 from people.selectors import people_visible_to, person_get_visible
+from people.services import person_file_opened
 
 from . import brief, services
 from .models import AnalysisDimension, Conference
@@ -112,13 +113,19 @@ def schedule(request, payload: ScheduleIn):
 
 
 def _conference(request, conference_id: int) -> Conference:
+    from django.core.exceptions import PermissionDenied
+
+    if request.user.role not in services.CONVENERS:
+        raise PermissionDenied("Case conferences are convened by social workers, officers, supervisors and leaders.")
     return get_object_or_404(Conference, pk=conference_id,
                              person__in=people_visible_to(user=request.user, include_inactive=True))
 
 
-@router.get("/{int:conference_id}", response=ConferenceOut)
-def detail(request, conference_id: int):
-    return _conference(request, conference_id)
+@router.get("/{int:conference_id}", response=ConferenceOut, summary="A conference (an audited file read)")
+def detail(request, conference_id: int, reason: str = ""):
+    conference = _conference(request, conference_id)
+    person_file_opened(actor=request.user, person=conference.person, reason=reason)
+    return conference
 
 
 class DecisionIn(Schema):
@@ -150,12 +157,9 @@ def hold(request, conference_id: int, payload: HoldIn):
 
 @router.get("/{int:conference_id}/brief", summary="The pseudonymised brief as a Word file (training=true for "
                                                   "training material)")
-def brief_docx(request, conference_id: int, training: bool = False):
-    from django.core.exceptions import PermissionDenied
-
+def brief_docx(request, conference_id: int, training: bool = False, reason: str = ""):
     conference = _conference(request, conference_id)
-    if request.user.role not in services.CONVENERS:
-        raise PermissionDenied("Case conferences are convened by social workers, officers, supervisors and leaders.")
+    person_file_opened(actor=request.user, person=conference.person, reason=reason)
     content = brief.conference_brief(conference, training=training)
     audit_record(actor=request.user, action="document.conference_training" if training else "document.conference_brief",
                  target=conference, person=conference.person)

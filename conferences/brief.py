@@ -3,7 +3,8 @@
 What identifies the person is removed or generalised: the real name (and the given name alone), family members'
 names (replaced by their relation), ID numbers, phone numbers, addresses, the employer or school, and exact dates
 (day dropped; date of birth becomes an age). Free text written by workers is passed through the same filter,
-because names and phone numbers turn up in notes.
+because names and phone numbers turn up in notes; a filter cannot know a name it was never told, so the brief takes
+only text written for the conference, and the page reminds the writer to leave other people's names out.
 """
 
 import io
@@ -13,11 +14,13 @@ from docx import Document
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
-ID_NUMBER = re.compile(r"(?<!\d)(\d{17}[\dXx]|\d{15})(?!\d)")
-MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
-LANDLINE = re.compile(r"(?<!\d)0\d{2,3}-?\d{7,8}(?!\d)")
-FULL_DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
-ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+# Written with or without separators (spaces, hyphens), as people type them.
+ID_NUMBER = re.compile(r"(?<!\d)\d{6}[\s-]?\d{8}[\s-]?\d{3}[\dXx](?![\dXx])|(?<!\d)\d{15}(?!\d)")
+MOBILE = re.compile(r"(?<!\d)(?:\+?86[\s-]?)?1[3-9]\d[\s-]?\d{4}[\s-]?\d{4}(?!\d)")
+LANDLINE = re.compile(r"(?<!\d)0\d{2,3}[\s-]?\d{7,8}(?!\d)")
+FULL_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*\d{1,2}\s*[日号]")
+NUMERIC_DATE = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.]\d{1,2}")
+MONTH_DAY = re.compile(r"(\d{1,2})\s*月\s*\d{1,2}\s*[日号]")
 
 
 def pseudonym_of(person) -> str:
@@ -34,6 +37,8 @@ class Pseudonymiser:
         for member in person.supporters.all():
             if member.name:
                 pairs.append((member.name, member.relation or "家属"))
+                if len(member.name) >= 3:  # "建国" for 王建国
+                    pairs.append((member.name[1:], member.relation or "家属"))
         for text in (person.residence_address, person.household_address):
             if text:
                 pairs.append((text, "[地址]"))
@@ -53,7 +58,8 @@ class Pseudonymiser:
         for real, replacement in self.pairs:
             text = text.replace(real, replacement)
         text = FULL_DATE.sub(r"\1年\2月", text)
-        return ISO_DATE.sub(r"\1-\2", text)
+        text = NUMERIC_DATE.sub(r"\1年\2月", text)
+        return MONTH_DAY.sub(r"\1月", text)
 
 
 def _month(day) -> str:
@@ -114,15 +120,16 @@ def _conference_brief(conference, *, training: bool) -> bytes:
                       f"服务类别：{populations or '—'}。")
     correction = person.enrolments.filter(population="correction").order_by("-start_date").first()
     if correction and correction.offence:
-        doc.add_paragraph(f"因{correction.offence}被判处{clean(correction.sentence)}，{when(correction.start_date)}起接受社区矫正。")
+        doc.add_paragraph(f"因{clean(correction.offence)}被判处{clean(correction.sentence)}，"
+                          f"{when(correction.start_date)}起接受社区矫正。")
     family = [f"{m.relation}（{m.get_attitude_display()}{'，同住' if m.lives_with else ''}）"
               for m in person.supporters.filter(is_active=True)]
     if family:
         doc.add_paragraph("家庭与支持系统：" + "；".join(family) + "。")
     doc.add_heading("二、背景", level=2)
-    for text in (person.support_notes, conference.background):
-        if text:
-            doc.add_paragraph(clean(text))
+    # Only what was written for the conference: the file's own notes name friends and teachers too freely.
+    if conference.background:
+        doc.add_paragraph(clean(conference.background))
     doc.add_heading("三、接案以来的服务", level=2)
     contacts = Contact.objects.filter(case__person=person).order_by("started_at")
     count = contacts.count()

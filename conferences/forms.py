@@ -51,7 +51,9 @@ DECISION_ROWS = 5
 
 class HoldForm(forms.Form):
     held_on = forms.DateField(label=_("held on"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
-    background = forms.CharField(label=_("background presented"), widget=forms.Textarea(attrs={"rows": 4}))
+    background = forms.CharField(label=_("background presented"), widget=forms.Textarea(attrs={"rows": 4}),
+                                 help_text=_("Goes into the brief: use the pseudonym, and leave other people's names, "
+                                             "phone numbers and addresses out."))
     service_so_far = forms.CharField(label=_("service so far"), widget=forms.Textarea(attrs={"rows": 4}))
     recommendations = forms.CharField(label=_("recommendations"), required=False,
                                       widget=forms.Textarea(attrs={"rows": 3}))

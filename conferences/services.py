@@ -19,14 +19,14 @@ CONVENERS = {"social_worker", "supervisor", "judicial_officer", "bureau_leader"}
 
 def _require_convener(actor, person) -> None:
     require(actor, "people.view_person", person)
-    if actor.role not in CONVENERS:
+    if actor.role not in CONVENERS or not actor.policy.sees_offence:
         raise PermissionDenied(_("Case conferences are convened by social workers, officers, supervisors and "
                                  "leaders."))
 
 
 def _check_staff(person, users) -> None:
     for user in users:
-        if not user.is_active or not user.has_perm("people.view_person", person):
+        if not user.is_active or not user.organisation_id or not user.has_perm("people.view_person", person):
             raise ValidationError({"staff": [_("%(user)s cannot see this person's file.") % {
                 "user": user.display_name}]})
 
@@ -122,8 +122,9 @@ def conference_hold(*, actor, conference: Conference, held_on: dt.date, backgrou
                                                                           "text": row.text},
                   rule_key="case_conference", source=_("Case conference of %(day)s") % {"day": held_on},
                   url=conference.get_absolute_url())
-    if conference.incident_id:
-        duty_complete(key=f"conference:{conference.incident_id}", note=_("Held on %(day)s") % {"day": held_on})
+    # One conference answers every incident waiting for one (a second crisis before the meeting included).
+    for key in person.duties.filter(kind="case_conference", status="open").values_list("dedupe_key", flat=True):
+        duty_complete(key=key, note=_("Held on %(day)s") % {"day": held_on})
     audit_record(actor=actor, action="conference.held", target=conference, person=person,
                  changes={"analyses": len(notes), "decisions": len(decisions)})
     return conference

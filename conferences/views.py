@@ -62,6 +62,9 @@ def conference_new(request, person_pk: int):
 def conference_detail(request, pk: int):
     conference = get_object_or_404(Conference.objects.select_related("person", "incident", "presenter"), pk=pk,
                                    person__in=people_visible_to(user=request.user, include_inactive=True))
+    if request.user.role not in services.CONVENERS:
+        raise PermissionDenied(_("Case conferences are convened by social workers, officers, supervisors and "
+                                 "leaders."))
     posting = request.method == "POST" and "held_on" in request.POST
     person, interruption = _person(request, conference.person_id, posting)
     if interruption:
@@ -69,7 +72,7 @@ def conference_detail(request, pk: int):
     dimensions = list(AnalysisDimension.objects.filter(is_active=True))
     form = None
     if conference.status == "scheduled" and request.user.role in services.CONVENERS:
-        initial = {"held_on": timezone.localdate(), "background": person.support_notes}
+        initial = {"held_on": timezone.localdate()}
         form = HoldForm(request.POST if posting else None, initial=initial, dimensions=dimensions,
                         owners=selectors.staff_choices(person=person))
         if posting and form.is_valid():
@@ -101,6 +104,9 @@ def conference_brief(request, pk: int, training: bool = False):
     if request.user.role not in services.CONVENERS:
         raise PermissionDenied(_("Case conferences are convened by social workers, officers, supervisors and "
                                  "leaders."))
+    _person, interruption = open_file(request, conference.person_id)  # audited; leaders give their reason first
+    if interruption:
+        return interruption
     content = brief.conference_brief(conference, training=training)
     audit_record(actor=request.user, action="document.conference_training" if training else "document.conference_brief",
                  target=conference, person=conference.person)

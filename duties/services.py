@@ -25,7 +25,7 @@ def notify(*, user, text: str, url: str = "", duty: Duty | None = None) -> Notif
 
 MANUAL_KINDS = {"self_summary", "correction_plan", "level_review", "handover_check", "collect_at_release",
                 "end_notifications", "medical_reexam", "medical_report", "seal_record", "announcement",
-                "resettlement_return", "conference_decision",
+                "resettlement_return", "conference_decision", "case_conference",
                 "activity_hours"}  # e.g. a month in custody or hospital: closed by hand, with the reason  # no recorded event fulfils these by itself
 
 

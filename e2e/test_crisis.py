@@ -34,6 +34,7 @@ def test_a_worker_records_an_incident_and_holds_the_conference(sign_in, live_ser
     expect(page.get_by_test_id("conference-status")).to_have_text("已安排")
     expect(page.locator("body")).to_contain_text("周医生")
 
+    page.fill("textarea[name=background]", "小宇矫正期间情绪低落，与父亲沟通少")
     page.fill("textarea[name=service_so_far]", "接案以来每周面谈一次")
     page.fill("textarea[name=dim_self_worth]", "自我价值感低")
     page.fill("textarea[name=dim_family_communication]", "父亲以责骂为主")

@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 
 from casework.models import Case
-from people.selectors import people_visible_to, person_get_visible
+from people.selectors import person_get_visible
 
 from . import services
 from .models import Incident
@@ -43,9 +43,15 @@ def record(request, payload: IncidentIn):
     return Status(201, services.incident_record(actor=request.user, person=person, case=case, **data))
 
 
-@router.get("", response=list[IncidentOut], summary="Incidents of the people the caller can see, newest first")
-def incidents(request, person_id: int | None = None, limit: int = 50):
-    rows = Incident.objects.filter(person__in=people_visible_to(user=request.user, include_inactive=True))
-    if person_id:
-        rows = rows.filter(person_id=person_id)
-    return list(rows.order_by("-occurred_at")[:max(1, min(limit, 200))])
+@router.get("", response=list[IncidentOut], summary="One person's incidents, newest first (an audited file read)")
+def incidents(request, person_id: int, reason: str = ""):
+    from django.core.exceptions import PermissionDenied
+
+    from people.selectors import sees_offence
+    from people.services import person_file_opened
+
+    person = person_get_visible(user=request.user, pk=person_id)
+    if not sees_offence(user=request.user, person=person):
+        raise PermissionDenied("Incidents are not shown to your role.")
+    person_file_opened(actor=request.user, person=person, reason=reason)
+    return list(Incident.objects.filter(person=person).order_by("-occurred_at")[:200])

@@ -14,6 +14,7 @@ from duties import workdays
 from duties.selectors import legal_time_limit
 from duties.services import duty_open, notify
 from risk.models import FlagOrigin, Level
+from risk.selectors import current_flag, higher
 from risk.services import duty_owner, flag_raise, people_to_alert
 from tongxing.permissions import require
 
@@ -52,8 +53,11 @@ def incident_record(*, actor, person, kind: str, occurred_at: dt.datetime, place
                                        recorded_by=actor)
     audit_record(actor=actor, action=f"incident.{kind}", target=incident, person=person)
     label = incident.get_kind_display()
-    flag_raise(actor=actor, person=person, level=Level.MEDIUM if kind == IncidentKind.OTHER else Level.HIGH,
-               origin=FlagOrigin.INCIDENT, reason=_("%(kind)s on %(day)s") % {"kind": label, "day": day})
+    level = Level.MEDIUM if kind == IncidentKind.OTHER else Level.HIGH
+    current = current_flag(person=person)
+    if higher(level, current.level if current else None):  # an incident never lowers a flag
+        flag_raise(actor=actor, person=person, level=level, origin=FlagOrigin.INCIDENT,
+                   reason=_("%(kind)s on %(day)s") % {"kind": label, "day": day})
     url = incident.get_absolute_url()
     for user in people_to_alert(person):
         notify(user=user, url=url, text=_("Critical incident: %(kind)s — %(name)s, %(day)s. Case conference by "

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from people.access import open_file
-from people.selectors import people_visible_to
+from people.selectors import people_visible_to, sees_offence
 from tongxing.forms import add_service_errors
 
 from . import services
@@ -43,6 +43,8 @@ def incident_new(request, person_pk: int):
 def incident_detail(request, pk: int):
     incident = get_object_or_404(Incident.objects.select_related("person", "recorded_by"), pk=pk,
                                  person__in=people_visible_to(user=request.user, include_inactive=True))
+    if not sees_offence(user=request.user, person=incident.person):
+        raise PermissionDenied(_("Incidents are not shown to your role."))
     person, interruption = open_file(request, incident.person_id)
     if interruption:
         return interruption

@@ -110,7 +110,10 @@ def update(request, referral_id: int, payload: ReferralUpdateIn):
     return services.referral_update(actor=request.user, referral=referral, **payload.dict())
 
 
-@router.get("", response=list[ReferralOut], summary="Referrals of one case")
-def of_case(request, case_id: int):
+@router.get("", response=list[ReferralOut], summary="Referrals of one case (an audited file read)")
+def of_case(request, case_id: int, reason: str = ""):
+    from people.services import person_file_opened
+
     case = get_object_or_404(cases_visible_to(user=request.user), pk=case_id)
+    person_file_opened(actor=request.user, person=case.person, reason=reason)
     return list(case.referrals.prefetch_related("updates"))

@@ -17,7 +17,8 @@ def resources_visible_to(*, user, query: str = "") -> QuerySet[Resource]:
     if area is None:
         return Resource.objects.none()
     above = [a.path for a in area.ancestors_and_self()]
-    resources = Resource.objects.filter(Q(areas__path__in=above) | Q(areas__path__startswith=area.path)).distinct()
+    resources = Resource.objects.filter(Q(areas__path__in=above) | Q(areas__path__startswith=area.path),
+                                        is_active=True).distinct()
     if query.strip():
         resources = resources.filter(Q(name__icontains=query.strip()) | Q(services__icontains=query.strip()))
     return resources.prefetch_related("areas").order_by("kind", "name")

@@ -32,7 +32,7 @@ def resource_save(*, actor, data: dict, areas, resource: Resource | None = None)
     if not areas:
         raise ValidationError({"areas": [_("Choose at least one area served.")]})
     mine = actor.organisation.area.path if actor.organisation_id else "-"
-    if any(not (a.path.startswith(mine) or mine.startswith(a.path)) for a in areas):
+    if any(not a.path.startswith(mine) for a in areas):
         raise PermissionDenied(_("An area outside your organisation's."))
     resource = resource or Resource(created_by=actor)
     for field in ("name", "kind", "services", "contact_name", "phone", "address"):
@@ -55,8 +55,10 @@ def _follow_up(referral: Referral, after: dt.date) -> None:
     if referral.status in CLOSED:
         return
     count = referral.updates.count()
+    owner = case.owner if case.owner.is_active else None  # else the office's social workers see it
     duty_open(key=f"referral:{referral.pk}:{count}", kind="referral_follow_up", person=person, case=case,
-              owner=case.owner, organisation=case.organisation, due_on=after + dt.timedelta(days=limit.value),
+              owner=owner, owner_role="" if owner else "social_worker", organisation=case.organisation,
+              due_on=after + dt.timedelta(days=limit.value),
               title=_("Follow up the referral of %(name)s to %(to)s (%(status)s)") % {
                   "name": person.shared_name, "to": referral.resource.name, "status": referral.get_status_display()},
               rule_key=limit.key, source=limit.source, url=case.get_absolute_url())
@@ -78,6 +80,11 @@ def referral_send(*, actor, case, resource: Resource, reason: str, sent_on: dt.d
     if consent is None:
         raise ValidationError({"resource": [_("Record the person's (or guardian's) consent to share information "
                                               "with other agencies before referring.")]})
+    if consent.on > sent_on:
+        raise ValidationError({"sent_on": [_("The consent relied on (%(day)s) came after this referral.")
+                                           % {"day": consent.on}]})
+    if not selectors.resources_serving(area=case.person.area).filter(pk=resource.pk).exists():
+        raise ValidationError({"resource": [_("This resource does not serve the person's area.")]})
     if incident is not None and incident.person_id != case.person_id:
         raise ValidationError({"incident": [_("The incident is not this person's.")]})
     referral = Referral.objects.create(case=case, resource=resource, reason=reason.strip(), consent=consent,

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods
 
 from casework.views import _case
 from orgs.models import Area
+from people.access import open_file
 from tongxing.forms import add_service_errors
 
 from . import selectors, services
@@ -22,6 +23,11 @@ def case_referrals(request, case_pk: int):
     case = _case(request, case_pk)
     if not request.user.has_perm("casework.work_on_case", case):
         raise PermissionDenied(_("You do not work on this case."))
+    if request.method == "GET":
+        person, interruption = open_file(request, case.person_id)  # the page shows the file: audited
+        if interruption:
+            return interruption
+        case.person = person
     person = case.person
     resources = selectors.resources_serving(area=person.area)
     form = ReferralForm(request.POST if "resource" in request.POST else None, resources=resources)
@@ -32,7 +38,8 @@ def case_referrals(request, case_pk: int):
                     services.referral_send(actor=request.user, case=case, **form.cleaned_data)
                     return redirect("referrals:case", case_pk=case.pk)
             else:
-                referral = get_object_or_404(Referral, pk=request.POST.get("referral") or 0, case=case)
+                referral_id = request.POST.get("referral", "")
+                referral = get_object_or_404(Referral, pk=int(referral_id) if referral_id.isdigit() else 0, case=case)
                 update = UpdateForm(request.POST)
                 if update.is_valid():
                     services.referral_update(actor=request.user, referral=referral, **update.cleaned_data)

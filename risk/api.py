@@ -2,7 +2,9 @@ import datetime as dt
 
 from ninja import Router, Schema, Status
 
-from people.selectors import person_get_visible
+from django.core.exceptions import PermissionDenied
+
+from people.selectors import person_get_visible, sees_offence
 from people.services import person_file_opened
 
 from . import selectors, services
@@ -61,6 +63,8 @@ def items(request):
 @router.get("/people/{int:person_id}", response=RiskOut, summary="A person's risk flag and screens")
 def person_risk(request, person_id: int, reason: str = ""):
     person = person_get_visible(user=request.user, pk=person_id)
+    if not sees_offence(user=request.user, person=person):
+        raise PermissionDenied("Risk details are not shown to your role.")
     person_file_opened(actor=request.user, person=person, reason=reason)
     return {"flag": selectors.current_flag(person=person),
             "screenings": list(Screening.objects.filter(person=person)[:20])}

@@ -10,7 +10,12 @@ def active_items():
 
 
 def band_for(level: str) -> RiskBand:
-    return RiskBand.objects.get(level=level)
+    band = RiskBand.objects.filter(level=level).first()
+    if band is None:
+        from django.core.exceptions import ValidationError
+
+        raise ValidationError(f"The risk band {level!r} is missing from the configuration.")
+    return band
 
 
 def level_for_total(total: int) -> str:

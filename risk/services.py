@@ -23,6 +23,7 @@ def people_to_alert(person) -> list:
     (its officers, or whoever stands in for them) — each once."""
     from accounts.models import User
     from casework.selectors import approvers_in
+
     from duties.obligations import office_of
 
     alerted = {}
@@ -36,8 +37,8 @@ def people_to_alert(person) -> list:
     supervisor = supervisor or approvers_in(organisation=person.organisation, role="supervisor").order_by("pk").first()
     if supervisor:
         alerted.setdefault(supervisor.pk, supervisor)
-    office = office_of(person)
-    for officer in User.objects.filter(organisation=office, role="judicial_officer", is_active=True).order_by("pk"):
+    # The 司法所 of the street; where it has no officer of its own, the nearest organisation above that has one.
+    for officer in approvers_in(organisation=office_of(person), role="judicial_officer").order_by("pk"):
         alerted.setdefault(officer.pk, officer)
     return list(alerted.values())
 
@@ -55,6 +56,9 @@ def flag_raise(*, actor, person, level: str, reason: str, origin: str = FlagOrig
     require(actor, "people.change_person", person)
     if level not in Level.values:
         raise ValidationError({"level": [_("Choose a risk level.")]})
+    from people.models import Person
+
+    Person.objects.select_for_update().filter(pk=person.pk).first()  # two incidents at once queue here
     if not reason.strip():
         raise ValidationError({"reason": [_("Give the reason for the risk level.")]})
     today = timezone.localdate()

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from people.access import open_file
-from people.selectors import people_visible_to
+from people.selectors import people_visible_to, sees_offence
 
 from . import selectors, services
 from .models import Level, RiskFlag, Screening
@@ -34,6 +34,8 @@ def person_risk(request, pk: int):
             return interruption
     else:
         person = get_object_or_404(people_visible_to(user=request.user, include_inactive=True), pk=pk)
+    if not sees_offence(user=request.user, person=person):
+        raise PermissionDenied(_("Risk details are not shown to your role."))
     items = list(selectors.active_items())
     screen_errors, posted = {}, {}
     if request.method == "POST":
@@ -52,7 +54,8 @@ def person_risk(request, pk: int):
                                     reason=data.get("reason", ""), review_on=_date(data.get("review_on", ""),
                                                                                    "review_on"))
             elif data["action"] == "review":
-                flag = get_object_or_404(RiskFlag, pk=data.get("flag") or 0, person=person)
+                flag_id = data.get("flag", "")
+                flag = get_object_or_404(RiskFlag, pk=int(flag_id) if flag_id.isdigit() else 0, person=person)
                 services.flag_review(actor=user, flag=flag, note=data.get("note", ""),
                                      level=data.get("level") or None, end=data.get("end") == "1",
                                      review_on=_date(data.get("review_on", ""), "review_on"))

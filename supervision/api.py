@@ -390,8 +390,11 @@ class EndedOut(Schema):
 @router.post("/{int:enrolment_id}/termination", response=EndedOut,
              summary="Terminate the correction on a death (CCL 45); revocations terminate through their ruling")
 def terminate(request, enrolment_id: int, payload: TerminateIn):
-    enrolment = services.correction_terminate(actor=request.user, enrolment=_enrolment(request, enrolment_id),
-                                              **payload.dict())
+    return _ended(services.correction_terminate(actor=request.user, enrolment=_enrolment(request, enrolment_id),
+                                                **payload.dict()))
+
+
+def _ended(enrolment) -> dict:
     return {"enrolment_id": enrolment.pk, "status": enrolment.status, "end_date": enrolment.end_date,
             "end_reason": enrolment.end_reason}
 
@@ -404,10 +407,8 @@ class ConcludeIn(Schema):
 @router.post("/{int:enrolment_id}/conclusion", response=EndedOut,
              summary="End the correction at the end of the term and hand over to resettlement assistance (CCL 44)")
 def conclude(request, enrolment_id: int, payload: ConcludeIn):
-    enrolment = services.correction_conclude(actor=request.user, enrolment=_enrolment(request, enrolment_id),
-                                             **payload.dict())
-    return {"enrolment_id": enrolment.pk, "status": enrolment.status, "end_date": enrolment.end_date,
-            "end_reason": enrolment.end_reason}
+    return _ended(services.correction_conclude(actor=request.user, enrolment=_enrolment(request, enrolment_id),
+                                               **payload.dict()))
 
 
 class LevelIn(Schema):
@@ -427,7 +428,10 @@ class LevelOut(Schema):
 @router.post("/{int:enrolment_id}/level", response=LevelOut, summary="Change the supervision level (严管/普管/宽管)")
 def set_level(request, enrolment_id: int, payload: LevelIn):
     enrolment = _enrolment(request, enrolment_id)
-    change = services.level_set(actor=request.user, enrolment=enrolment, **payload.dict())
+    return _level(enrolment, services.level_set(actor=request.user, enrolment=enrolment, **payload.dict()))
+
+
+def _level(enrolment, change) -> dict:
     eligible, text = selectors.level_eligibility(enrolment=enrolment, today=dt.date.today())
     return {"level": change.level, "since": change.since, "reason": change.reason, "eligible_level": eligible,
             "eligibility": text}
@@ -438,11 +442,7 @@ def set_level(request, enrolment_id: int, payload: LevelIn):
 def get_level(request, enrolment_id: int):
     enrolment = _enrolment(request, enrolment_id)
     change = selectors.current_level(enrolment=enrolment)
-    if change is None:
-        return None
-    eligible, text = selectors.level_eligibility(enrolment=enrolment, today=dt.date.today())
-    return {"level": change.level, "since": change.since, "reason": change.reason, "eligible_level": eligible,
-            "eligibility": text}
+    return _level(enrolment, change) if change else None
 
 
 class ReportIn(Schema):

@@ -114,3 +114,97 @@ def test_the_whole_conference_through_the_api(client, staff, xiaoyu):
     screened = post(f"/api/risk/people/{xiaoyu.pk}/screenings", {
         "done_on": timezone.localdate(), "answers": [{"code": i["code"], "score": 0} for i in items]})
     assert screened.status_code == 201 and screened.json()["level"] == "low"
+
+
+def test_the_conference_page_query_count_does_not_grow_with_decisions(login, staff, xiaoyu):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    worker = staff("sh_social")
+    counts = []
+    for n in (1, 4):
+        conference, _w = services.conference_schedule(
+            actor=worker, person=xiaoyu, place="司法所", scheduled_for=timezone.now() + dt.timedelta(days=1),
+            staff=[staff("sh_supervisor")], externals=[{"name": f"专家{i}", "profession": "医生"} for i in range(n)])
+        hold(worker, conference, decisions=[{"text": f"决定{i}", "owner": worker, "due_on": timezone.localdate()}
+                                            for i in range(n)])
+        client = login("sh_social")
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(f"/conferences/{conference.pk}/").status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
+
+
+def test_the_brief_filters_messy_free_text(staff, xiaoyu):
+    from casework.services import consent_record  # noqa: F401 — the brief needs no consent: it is pseudonymised
+    from conferences.brief import conference_brief, document_text
+    from people.models import SupportMember
+
+    father = SupportMember.objects.filter(person=xiaoyu, relation="父亲").first()
+    father.name = "王建国"
+    father.save()
+    enrolment = xiaoyu.enrolments.get(population="correction")
+    enrolment.offence = f"抢劫罪（被害人：{xiaoyu.full_name}的同学）"
+    enrolment.save()
+    digits = xiaoyu.id_number
+    conference, _w = services.conference_schedule(actor=staff("sh_social"), person=xiaoyu, place="司法所",
+                                                  scheduled_for=timezone.now() + dt.timedelta(days=1))
+    hold(staff("sh_social"), conference, background=(
+        f"{xiaoyu.full_name}的父亲建国电话 138 1234 5678，身份证 {digits[:6]} {digits[6:14]} {digits[14:]}，"
+        f"2009/03/05 出生，3月5号 离家。"))
+    conference.refresh_from_db()
+    text = document_text(conference_brief(conference))
+    for secret in ("建国", "138 1234 5678", digits[6:14], "2009/03/05", "3月5号", xiaoyu.full_name):
+        assert secret not in text, secret
+    assert "父亲" in text and "[电话]" in text and "[身份证号]" in text and "2009年03月" in text
+
+
+def test_roles_without_offence_access_see_the_level_but_not_the_crisis(login, staff, xiaoyu):
+    from incidents.services import incident_record
+
+    incident = incident_record(actor=staff("sh_social"), person=xiaoyu, kind="new_offence",
+                               occurred_at=timezone.now() - dt.timedelta(hours=1), place="商场",
+                               description="涉嫌盗窃被派出所传唤", immediate_actions="陪同到派出所")
+    from people.services import assignment_add
+
+    assignment_add(actor=staff("sh_social"), person=xiaoyu, user=staff("sh_volunteer"), task="学业辅导")
+    volunteer = login("sh_volunteer")
+    assert volunteer.get(incident.get_absolute_url()).status_code == 403
+    page = volunteer.get(xiaoyu.get_absolute_url()).content.decode()
+    assert 'data-testid="risk-flag"' in page and "涉嫌盗窃" not in page and "new offence" not in page
+    assert volunteer.get(f"/risk/people/{xiaoyu.pk}/").status_code == 403
+
+
+def test_an_other_incident_does_not_lower_a_high_flag(staff, xiaoyu):
+    from incidents.services import incident_record
+    from risk.selectors import current_flag
+
+    for kind in ("self_harm", "other"):
+        incident_record(actor=staff("sh_social"), person=xiaoyu, kind=kind, place="家中", description="x",
+                        occurred_at=timezone.now() - dt.timedelta(hours=1), immediate_actions="y")
+    assert current_flag(person=xiaoyu).level == "high"
+
+
+def test_one_conference_answers_every_waiting_incident(staff, xiaoyu, conference):
+    from incidents.services import incident_record
+
+    for kind in ("self_harm", "lost_contact"):
+        incident_record(actor=staff("sh_social"), person=xiaoyu, kind=kind, place="家中", description="x",
+                        occurred_at=timezone.now() - dt.timedelta(hours=1), immediate_actions="y")
+    assert Duty.objects.filter(person=xiaoyu, kind="case_conference", status="open").count() == 2
+    hold(staff("sh_social"), conference)
+    assert not Duty.objects.filter(person=xiaoyu, kind="case_conference", status="open").exists()
+
+
+def test_bad_ids_on_the_pages_are_clear_errors(login, staff, xiaoyu):
+    case = xiaoyu.cases.filter(owner=staff("sh_social")).first()
+    client = login("sh_social")
+    assert client.post(f"/referrals/case/{case.pk}/", {"referral": "abc", "on": "2026-11-01"}).status_code == 404
+    assert client.post(f"/risk/people/{xiaoyu.pk}/", {"action": "review", "flag": "x", "note": "n"}).status_code == 404
+
+
+def test_a_decision_owner_needs_an_organisation(staff, conference):
+    owner = staff("sh_supervisor")
+    owner.organisation = None
+    with pytest.raises(ValidationError):
+        hold(staff("sh_social"), conference, decisions=[{"text": "x", "owner": owner, "due_on": timezone.localdate()}])

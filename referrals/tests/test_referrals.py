@@ -83,3 +83,64 @@ def test_the_case_referral_page(login, setup, xiaoyu):
     referral.refresh_from_db()
     assert referral.status == "accepted" and referral.updates.last().from_agency
     assert login("sh_supervisor").get("/referrals/resources/").status_code == 200
+
+
+def test_referrals_and_the_directory_through_the_api(client, staff, setup, xiaoyu):
+    import json
+
+    from accounts.services import api_token_create
+
+    worker, case, resource = setup
+    _t, raw = api_token_create(actor=worker, name="t")
+    client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {raw}"
+
+    def post(url, body):
+        return client.post(url, json.dumps(body, default=str), content_type="application/json")
+
+    assert resource.pk in [r["id"] for r in client.get("/api/referrals/resources").json()]
+    refused = post("/api/referrals", {"case_id": case.pk, "resource_id": resource.pk, "reason": "就业"})
+    assert refused.status_code == 422 and "resource" in refused.json()["errors"]
+    consent_record(actor=worker, person=xiaoyu, kind="sharing", given=True, given_by="本人", method="written",
+                   on=timezone.localdate())
+    sent = post("/api/referrals", {"case_id": case.pk, "resource_id": resource.pk, "reason": "就业"})
+    assert sent.status_code == 201 and sent.json()["status"] == "sent"
+    moved = post(f"/api/referrals/{sent.json()['id']}/updates", {"on": timezone.localdate(), "status": "accepted",
+                                                                "from_agency": True, "note": "已接收"})
+    assert moved.status_code == 200 and [u["status"] for u in moved.json()["updates"]] == ["sent", "accepted"]
+    assert post(f"/api/referrals/{sent.json()['id']}/updates",
+                {"on": timezone.localdate(), "status": "bogus"}).status_code == 422
+    assert post("/api/referrals/resources", {"name": "x", "kind": "other", "area_ids": [case.person.area_id]}
+                ).status_code == 403  # social workers do not keep the directory
+    assert len(client.get("/api/referrals", {"case_id": case.pk}).json()) == 1
+
+
+def test_the_referral_page_query_count_does_not_grow_with_referrals(login, setup, xiaoyu):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    worker, case, resource = setup
+    consent_record(actor=worker, person=xiaoyu, kind="sharing", given=True, given_by="本人", method="written",
+                   on=timezone.localdate())
+    client = login("sh_social")
+    counts = []
+    for _n in range(2):
+        referral = services.referral_send(actor=worker, case=case, resource=resource, reason="就业")
+        services.referral_update(actor=worker, referral=referral, on=timezone.localdate(), note="电话确认")
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(f"/referrals/case/{case.pk}/").status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
+
+
+def test_a_referral_relies_on_an_earlier_consent_and_a_resource_serving_the_area(setup, staff, xiaoyu):
+    worker, case, resource = setup
+    consent_record(actor=worker, person=xiaoyu, kind="sharing", given=True, given_by="本人", method="written",
+                   on=timezone.localdate())
+    with pytest.raises(ValidationError):  # sent before the consent was given
+        services.referral_send(actor=worker, case=case, resource=resource, reason="x",
+                               sent_on=timezone.localdate() - dt.timedelta(days=3))
+    elsewhere = services.resource_save(actor=staff("bj_leader"), areas=[staff("bj_officer").organisation.area],
+                                       data={"name": "东城区某中心", "kind": "other"})
+    with pytest.raises(ValidationError):
+        services.referral_send(actor=worker, case=case, resource=elsewhere, reason="x")
+    assert not Referral.objects.exists()
