@@ -128,3 +128,17 @@ def conference_hold(*, actor, conference: Conference, held_on: dt.date, backgrou
     audit_record(actor=actor, action="conference.held", target=conference, person=person,
                  changes={"analyses": len(notes), "decisions": len(decisions)})
     return conference
+
+
+@transaction.atomic
+def dimension_save(*, actor, code: str, name: str, order: int, is_active: bool = True) -> AnalysisDimension:
+    """Add, rename, reorder or retire an analysis dimension (the seed's twelve are the defaults)."""
+    if not actor.policy.manages_orgs:
+        raise PermissionDenied(_("Only administrators change the dimensions."))
+    dimension = AnalysisDimension.objects.filter(code=code).first() or AnalysisDimension(code=code)
+    dimension.name, dimension.order, dimension.is_active = name.strip(), order, is_active
+    dimension.full_clean()
+    dimension.save()
+    audit_record(actor=actor, action="conference.dimension_saved", target=dimension,
+                 changes={"name": dimension.name, "active": is_active})
+    return dimension

@@ -116,3 +116,23 @@ def conference_brief(request, pk: int, training: bool = False):
     filename = f"{name}-{brief.pseudonym_of(conference.person)}.docx"
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def dimensions(request):
+    """The analysis dimensions (the seed's twelve by default); administrators rename, reorder, retire or add."""
+    if request.method == "POST":
+        data = request.POST
+        try:
+            order = data.get("order", "")
+            services.dimension_save(actor=request.user, code=data.get("code", "").strip(), name=data.get("name", ""),
+                                    order=int(order) if order.isdigit() else -1, is_active=bool(data.get("is_active")))
+            messages.success(request, _("Saved."))
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        except PermissionDenied as exc:
+            messages.error(request, str(exc))
+        return redirect("conferences:dimensions")
+    return render(request, "conferences/dimensions.html", {
+        "dimensions": AnalysisDimension.objects.all(), "can_edit": request.user.policy.manages_orgs})

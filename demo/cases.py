@@ -144,3 +144,53 @@ def xiaoyu_case(d, person: Person, *, today: dt.date) -> Case:
     last = StageChange.objects.filter(case=case).order_by("-at").first()
     Case.objects.filter(pk=case.pk).update(stage_since=last.at, opened_at=moment(dates["approve_opening"], 16))
     return case
+
+
+def crisis_demo(d, *, today: dt.date) -> None:
+    """A relapse in the Shanghai drug-rehabilitation work (not 小宇, whose story the tests tell afresh): the incident,
+    a conference with a doctor as external participant, its decisions, and a referral under way."""
+    from conferences.services import conference_hold, conference_schedule
+    from duties.services import duty_complete
+    from incidents.services import incident_record
+    from referrals.models import Resource
+    from referrals.services import referral_send, referral_update
+    from risk.services import screening_record
+
+    worker, officer = d.users["drug_social"], d.users["officer"]
+    person = next((p for p in Person.objects.filter(owner=worker, enrolments__population="drug",
+                                                     enrolments__status="active", pseudonym="").order_by("pk")
+                   if officer.has_perm("people.view_person", p)), None)
+    if person is None:
+        return
+    case = person.cases.filter(owner=worker).first() or services.case_open(actor=worker, person=person,
+                                                                           population="drug")
+    day = today - dt.timedelta(days=20)
+    from risk.models import ScreeningItem
+
+    concerns = {"ch_prior": (1, "曾因吸毒被行政拘留"), "sub_use": (2, "吸毒史五年"), "asc_peers": (1, "仍与吸毒朋友联系"),
+                "sw_status": (1, "打零工"), "emo_distress": (1, "自述压力大")}
+    screening_record(actor=worker, person=person, done_on=day - dt.timedelta(days=30), note="入组筛查", answers={
+        code: concerns.get(code, (0, "")) for code in ScreeningItem.objects.filter(is_active=True)
+        .values_list("code", flat=True)})
+    incident = incident_record(actor=worker, person=person, case=case, kind="relapse", place="出租屋",
+                               occurred_at=timezone.make_aware(dt.datetime.combine(day, dt.time(21, 0))),
+                               description="尿检阳性，自述与旧友聚会时复吸。", immediate_actions="谈话了解情况，报告督导和禁毒办。")
+    conference, _warnings = conference_schedule(
+        actor=worker, person=person, case=case, incident=incident, place="街道社区戒毒康复工作站",
+        scheduled_for=timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=2), dt.time(9, 30))),
+        staff=[officer], externals=[{"name": "许医生", "profession": "成瘾科医生",
+                                                 "organisation": f"{d.areas['district'].name}精神卫生中心"}])
+    conference_hold(actor=worker, conference=conference, held_on=day + dt.timedelta(days=2),
+                    background="社区戒毒第二年，复吸一次。", service_so_far="每周面谈，每月尿检。",
+                    analyses={"peers": "旧友是复吸的直接诱因。", "family_structure": "独居，家庭支持弱。"},
+                    recommendations="增加尿检频次，转介就业，修复与姐姐的联系。",
+                    decisions=[{"text": "每周尿检一次，持续三个月", "owner": worker, "due_on": day + dt.timedelta(days=9)},
+                               {"text": "协调禁毒办加强社区随访", "owner": officer, "due_on": today + dt.timedelta(days=10)}])
+    duty_complete(key=f"decision:{conference.decisions.order_by('due_on').first().pk}", note="已落实")
+    services.consent_record(actor=worker, person=person, kind="sharing", given=True, given_by="本人",
+                            method="written", on=day + dt.timedelta(days=2), case=case)
+    employment = Resource.objects.filter(kind="employment", areas=d.areas["district"]).first()
+    referral = referral_send(actor=worker, case=case, resource=employment, reason="稳定就业，远离旧友圈",
+                             sent_on=day + dt.timedelta(days=3), incident=incident)
+    referral_update(actor=worker, referral=referral, on=day + dt.timedelta(days=6), status="accepted",
+                    note="已安排职业指导", from_agency=True)

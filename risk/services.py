@@ -4,7 +4,7 @@ A screen never lowers a flag by itself: lowering is a reviewed professional deci
 
 import datetime as dt
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,7 +15,7 @@ from duties.services import duty_cancel, duty_complete, duty_open, notify
 from tongxing.permissions import require
 
 from . import selectors
-from .models import FlagOrigin, Level, RiskFlag, Screening, ScreeningAnswer
+from .models import FlagOrigin, Level, RiskBand, RiskFlag, Screening, ScreeningAnswer, ScreeningItem
 
 
 def people_to_alert(person) -> list:
@@ -173,3 +173,49 @@ def screening_record(*, actor, person, answers: dict, done_on: dt.date, note: st
                 notify(user=user, url=person.get_absolute_url(),
                        text=_("Suicide screen positive: %(name)s — see the file today") % {"name": person.shared_name})
     return screening
+
+
+def _require_administrator(actor) -> None:
+    if not actor.policy.manages_orgs:
+        raise PermissionDenied(_("Only administrators change the screen."))
+
+
+@transaction.atomic
+def band_set(*, actor, level: str, min_total: int, reassess_months: int, flag_review_days: int,
+             source: str) -> RiskBand:
+    """Change a result band; thresholds stay in order (low from 0, each higher band from a higher total)."""
+    _require_administrator(actor)
+    band = RiskBand.objects.select_for_update().filter(level=level).first()
+    if band is None:
+        raise ValidationError({"level": [_("Choose a risk level.")]})
+    if not source.strip():
+        raise ValidationError({"source": [_("Name the document that sets it.")]})
+    if reassess_months < 1 or flag_review_days < 1 or min_total < 0:
+        raise ValidationError({"min_total": [_("Give positive numbers.")]})
+    old = {"min_total": band.min_total, "reassess_months": band.reassess_months,
+           "flag_review_days": band.flag_review_days}
+    band.min_total, band.reassess_months, band.flag_review_days = min_total, reassess_months, flag_review_days
+    band.source = source.strip()[:200]
+    thresholds = {b.level: b.min_total for b in RiskBand.objects.exclude(pk=band.pk)} | {level: min_total}
+    order = [thresholds.get(Level.LOW, 0), thresholds.get(Level.MEDIUM, 0), thresholds.get(Level.HIGH, 0)]
+    if order[0] != 0 or not order[0] < order[1] < order[2]:
+        raise ValidationError({"min_total": [_("Low starts at 0, and medium and high each start higher.")]})
+    band.save()
+    audit_record(actor=actor, action="risk.band_set", target=band, reason=source,
+                 changes={k: [v, getattr(band, k)] for k, v in old.items()})
+    return band
+
+
+@transaction.atomic
+def item_save(*, actor, code: str, domain: str, text: str, guidance: str = "", max_score: int = 2,
+              is_suicide_screen: bool = False, is_active: bool = True) -> ScreeningItem:
+    """Add or edit an item. Past screens keep their answers; an item is retired (is_active) rather than deleted."""
+    _require_administrator(actor)
+    item = ScreeningItem.objects.filter(code=code).first() or ScreeningItem(
+        code=code, order=(ScreeningItem.objects.order_by("-order").values_list("order", flat=True).first() or 0) + 10)
+    item.domain, item.text, item.guidance = domain, text.strip(), guidance.strip()
+    item.max_score, item.is_suicide_screen, item.is_active = max_score, is_suicide_screen, is_active
+    item.full_clean()
+    item.save()
+    audit_record(actor=actor, action="risk.item_saved", target=item, changes={"code": code, "active": is_active})
+    return item

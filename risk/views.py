@@ -77,3 +77,40 @@ def person_risk(request, pk: int):
         "screenings": screenings, "rows": rows, "today": timezone.localdate(),
         "latest_answers": latest.answers.select_related("item") if latest else [],
         "can_edit": request.user.has_perm("people.change_person", person)})
+
+
+def _int(value) -> int:
+    text = str(value or "").strip()
+    if not text.lstrip("-").isdigit():
+        raise ValidationError(_("Give a whole number."))
+    return int(text)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def configuration(request):
+    """The screen as configured: bands and items (everyone reads it; administrators change it, audited)."""
+    from .models import Domain, RiskBand, ScreeningItem
+
+    if request.method == "POST":
+        data = request.POST
+        try:
+            if data.get("action") == "band":
+                services.band_set(actor=request.user, level=data.get("level", ""), min_total=_int(data.get("min_total")),
+                                  reassess_months=_int(data.get("reassess_months")),
+                                  flag_review_days=_int(data.get("flag_review_days")), source=data.get("source", ""))
+            else:
+                services.item_save(actor=request.user, code=data.get("code", "").strip(),
+                                   domain=data.get("domain", ""), text=data.get("text", ""),
+                                   guidance=data.get("guidance", ""), max_score=_int(data.get("max_score")),
+                                   is_suicide_screen=bool(data.get("is_suicide_screen")),
+                                   is_active=bool(data.get("is_active")))
+            messages.success(request, _("Saved."))
+        except ValidationError as exc:
+            messages.error(request, _("Nothing was saved: %(errors)s") % {"errors": "；".join(exc.messages)})
+        except PermissionDenied as exc:
+            messages.error(request, str(exc))
+        return redirect("risk:configuration")
+    return render(request, "risk/configuration.html", {
+        "bands": RiskBand.objects.all(), "items": ScreeningItem.objects.all(), "domains": Domain.choices,
+        "levels": Level.choices, "can_edit": request.user.policy.manages_orgs})

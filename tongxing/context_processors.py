@@ -11,6 +11,8 @@ NAVIGATION = [
     (_("People"), "people:list", None),
     (_("Organisations"), "orgs:list", None),
     (_("Staff"), "accounts:staff", {Role.ADMINISTRATOR, Role.BUREAU_LEADER, Role.SUPERVISOR, Role.JUDICIAL_OFFICER}),
+    (_("Resources"), "referrals:directory", {Role.SOCIAL_WORKER, Role.JUDICIAL_OFFICER, Role.SUPERVISOR,
+                                             Role.BUREAU_LEADER, Role.ADMINISTRATOR}),
     (_("Practice rules"), "casework:practice_rules", {Role.ADMINISTRATOR, Role.SUPERVISOR, Role.BUREAU_LEADER}),
     (_("Working-day calendar"), "duties:calendar", {Role.ADMINISTRATOR}),
     (_("Audit trail"), "audit:list", {Role.ADMINISTRATOR}),

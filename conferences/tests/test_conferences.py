@@ -136,7 +136,6 @@ def test_the_conference_page_query_count_does_not_grow_with_decisions(login, sta
 
 
 def test_the_brief_filters_messy_free_text(staff, xiaoyu):
-    from casework.services import consent_record  # noqa: F401 — the brief needs no consent: it is pseudonymised
     from conferences.brief import conference_brief, document_text
     from people.models import SupportMember
 

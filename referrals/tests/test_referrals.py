@@ -33,7 +33,7 @@ def test_no_referral_without_consent_to_share(setup, xiaoyu):
     consent_withdraw(actor=worker, consent=consent, on=timezone.localdate())
     with pytest.raises(ValidationError):
         services.referral_send(actor=worker, case=case, resource=resource, reason="就业帮扶")
-    assert not Referral.objects.exists()
+    assert not Referral.objects.filter(case=case).exists()
 
 
 def test_statuses_follow_the_table_and_every_update_renews_the_follow_up(setup, xiaoyu):
@@ -143,4 +143,4 @@ def test_a_referral_relies_on_an_earlier_consent_and_a_resource_serving_the_area
                                        data={"name": "东城区某中心", "kind": "other"})
     with pytest.raises(ValidationError):
         services.referral_send(actor=worker, case=case, resource=elsewhere, reason="x")
-    assert not Referral.objects.exists()
+    assert not Referral.objects.filter(case=case).exists()

@@ -102,3 +102,37 @@ def test_the_screen_page_keeps_what_was_typed_when_a_rationale_is_missing(login,
     data["why_ch_prior"] = "曾有治安处罚"
     assert client.post(f"/risk/people/{xiaoyu.pk}/", data).status_code == 302
     assert Screening.objects.get(person=xiaoyu).total == 2
+
+
+def test_administrators_configure_the_screen_and_keep_the_bands_in_order(staff, login):
+    admin = staff("hz_admin")
+    with pytest.raises(PermissionDenied):
+        services.band_set(actor=staff("sh_supervisor"), level="high", min_total=12, reassess_months=1,
+                          flag_review_days=7, source="x")
+    with pytest.raises(ValidationError):  # high below medium
+        services.band_set(actor=admin, level="high", min_total=5, reassess_months=1, flag_review_days=7, source="x")
+    services.band_set(actor=admin, level="high", min_total=12, reassess_months=1, flag_review_days=5,
+                      source="区司法局2026年第3号通知")
+    assert selectors.level_for_total(12) == "high"
+    item = services.item_save(actor=admin, code="work_debt", domain="school_work", text="负债影响生活", max_score=2)
+    assert item in selectors.active_items()
+    services.item_save(actor=admin, code="work_debt", domain="school_work", text="负债影响生活", is_active=False)
+    assert item not in selectors.active_items()
+    client = login("hz_admin")
+    assert client.get("/risk/configuration/").status_code == 200
+    client.post("/risk/configuration/", {"action": "band", "level": "medium", "min_total": "abc"})
+    assert RiskBand.objects.get(level="medium").min_total == 8  # a bad number changes nothing
+
+
+def test_administrators_keep_the_analysis_dimensions(staff, login):
+    from conferences.models import AnalysisDimension
+    from conferences.services import dimension_save
+
+    with pytest.raises(PermissionDenied):
+        dimension_save(actor=staff("sh_social"), code="x", name="x", order=1)
+    client = login("hz_admin")
+    client.post("/conferences/dimensions/", {"code": "peers", "name": "朋辈群体", "order": "80"})
+    assert not AnalysisDimension.objects.get(code="peers").is_active  # unchecked: retired
+    client.post("/conferences/dimensions/", {"code": "spirituality", "name": "信仰与意义", "order": "130",
+                                             "is_active": "1"})
+    assert AnalysisDimension.objects.get(code="spirituality").is_active
