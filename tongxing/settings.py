@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "incidents",
     "referrals",
     "conferences",
+    "reports",
     "demo",
 ]
 

@@ -19,6 +19,7 @@ urlpatterns = [
     path("incidents/", include("incidents.urls")),
     path("referrals/", include("referrals.urls")),
     path("conferences/", include("conferences.urls")),
+    path("reports/", include("reports.urls")),
     path("orgs/", include("orgs.urls")),
     path("audit/", include("audit.urls")),
     path("account/", include("accounts.urls")),

@@ -1,0 +1,44 @@
+from ninja import Router, Schema
+
+from . import views
+
+router = Router(tags=["reports"])
+
+
+class RowOut(Schema):
+    area_id: int | None
+    area: str
+    values: dict[str, int]
+
+
+class ReturnOut(Schema):
+    area_id: int
+    period: str
+    start: str
+    end: str
+    population: str
+    model: str
+    columns: dict[str, str]
+    rows: list[RowOut]
+    total: RowOut
+
+
+@router.get("/returns", response=ReturnOut,
+            summary="A statistical return: kind=month|half|year, year, number, area, population, model")
+def statistical_return(request, kind: str = "month", year: int | None = None, number: int | None = None,
+                       area: int | None = None, population: str = "", model: str = ""):
+    from django.core.exceptions import ValidationError
+
+    params = {k: v for k, v in {"kind": kind, "year": year, "number": number, "area": area,
+                                "population": population, "model": model}.items() if v not in (None, "")}
+    result, error = views.return_request(request.user, params)
+    if result is None:
+        raise ValidationError(error)
+
+    def row(r):
+        return {"area_id": r.area.pk if r.area else None, "area": r.name, "values": r.values}
+
+    return {"area_id": result.area.pk, "period": result.period.label, "start": str(result.period.start),
+            "end": str(result.period.end), "population": result.population, "model": result.model,
+            "columns": {k: str(label) for k, label in result.columns}, "rows": [row(r) for r in result.rows],
+            "total": row(result.total)}

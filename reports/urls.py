@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "reports"
+urlpatterns = [
+    path("returns/", views.statistical_returns, name="returns"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("export/<str:name>.xlsx", views.export, name="export"),
+]

@@ -1,0 +1,95 @@
+import datetime as dt
+from urllib.parse import quote
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from audit.services import audit_record
+from orgs.models import WorkModel
+from people.populations import Population
+from tongxing.excel import write_workbook
+
+from . import returns, selectors
+
+
+def return_request(user, params):
+    """The return a request asks for, from its parameters; (None, message) when they do not make one."""
+    areas = selectors.report_areas(user=user)
+    if not areas.exists():
+        raise PermissionDenied(_("Statistical returns are for officers, supervisors, leaders and administrators."))
+    today = dt.date.today()
+    area_id = str(params.get("area", ""))
+    area = areas.filter(pk=int(area_id)).first() if area_id.isdigit() else areas.first()
+    try:
+        period = returns.Period.parse(params.get("kind", "month"), params.get("year", today.year),
+                                      params.get("number", today.month if params.get("kind", "month") == "month"
+                                                 else 1))
+    except (TypeError, ValueError):
+        return None, _("Choose a month, half-year or year.")
+    population = params.get("population", "")
+    model = params.get("model", "")
+    if area is None or population not in ("", *Population.values) or model not in ("", *WorkModel.values):
+        return None, _("Choose an area, population and model from the lists.")
+    return returns.statistical_return(area=area, period=period, population=population, model=model), ""
+
+
+@login_required
+def statistical_returns(request):
+    result, error = return_request(request.user, request.GET)
+    if result is not None and request.GET.get("format") == "xlsx":
+        audit_record(actor=request.user, action="export.statistical_return", target=result.area,
+                     changes={"period": result.period.label, "population": result.population, "model": result.model})
+        filename = f"统计报表-{result.area.name}-{result.period.label}.xlsx"
+        return FileResponse(write_workbook([returns.as_sheet(result)]), as_attachment=True, filename=filename,
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return render(request, "reports/returns.html", {
+        "result": result, "error": error, "areas": selectors.report_areas(user=request.user),
+        "populations": Population.choices, "models": WorkModel.choices, "params": request.GET,
+        "query": request.GET.urlencode(), "quote": quote})
+
+
+@login_required
+def export(request, name: str):
+    """Download a list as Excel, filtered as on its page."""
+    from . import exports
+
+    if name == "people":
+        content = exports.export_people(user=request.user, query=request.GET.get("q", ""),
+                                        population=request.GET.get("population", ""))
+    elif name == "cases":
+        content = exports.export_cases(user=request.user, stage=request.GET.get("stage", ""),
+                                       mine=bool(request.GET.get("mine")))
+    else:
+        raise PermissionDenied
+    stamp = dt.date.today().isoformat()
+    return FileResponse(content, as_attachment=True, filename=f"{name}-{stamp}.xlsx",
+                        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+@login_required
+def dashboard(request):
+    """Each role's dashboard: a worker's own caseload and duties, a supervisor's team, a leader's area."""
+    from . import dashboards
+
+    user = request.user
+    today = dt.date.today()
+    days = {"month": 30, "quarter": 91, "year": 365}
+    period = request.GET.get("period", "month")
+    period_start = today - dt.timedelta(days=days.get(period, 30))
+    areas = selectors.report_areas(user=user)
+    area_id = request.GET.get("area", "")
+    area = areas.filter(pk=int(area_id)).first() if area_id.isdigit() else areas.first()
+    if user.role in ("bureau_leader", "administrator") and area is not None:
+        charts = dashboards.leader_dashboard(user=user, area=area, today=today, period_start=period_start)
+    elif user.role == "supervisor":
+        charts = dashboards.supervisor_dashboard(user=user, today=today, period_start=period_start)
+    elif user.role in ("social_worker", "judicial_officer", "community_worker"):
+        charts = dashboards.worker_dashboard(user=user, today=today)
+    else:
+        raise PermissionDenied(_("There is no dashboard for your role."))
+    return render(request, "reports/dashboard.html", {
+        "charts": charts, "period": period, "areas": areas if user.role in ("bureau_leader", "administrator") else [],
+        "area": area})
