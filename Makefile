@@ -31,7 +31,9 @@ run: $(VENV)/.base | var
 	DEBUG=1 $(PY) manage.py demo_load
 	@echo
 	@echo "Tongxing is at http://127.0.0.1:8000/  (API docs: http://127.0.0.1:8000/api/docs)"
-	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+	@# The task worker (imports, long reports) runs beside the server and stops with it.
+	DEBUG=1 $(PY) manage.py db_worker --no-startup-delay & WORKER=$$!; trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
+		DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 
 ## make test — the whole suite on SQLite, then again on PostgreSQL when one is reachable.
 test: $(VENV)/.dev browser-deps

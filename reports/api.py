@@ -42,3 +42,20 @@ def statistical_return(request, kind: str = "month", year: int | None = None, nu
             "end": str(result.period.end), "population": result.population, "model": result.model,
             "columns": {k: str(label) for k, label in result.columns}, "rows": [row(r) for r in result.rows],
             "total": row(result.total)}
+
+
+@router.get("/exports/{name}", summary="A list as Excel (people: q, population; cases: stage, mine), with the "
+                                       "columns the caller's role may see; audited")
+def export(request, name: str, q: str = "", population: str = "", stage: str = "", mine: bool = False):
+    from django.http import FileResponse, Http404
+
+    from . import exports
+
+    if name == "people":
+        content = exports.export_people(user=request.user, query=q, population=population)
+    elif name == "cases":
+        content = exports.export_cases(user=request.user, stage=stage, mine=mine)
+    else:
+        raise Http404
+    return FileResponse(content, as_attachment=True, filename=f"{name}.xlsx",
+                        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

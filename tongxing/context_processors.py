@@ -15,6 +15,7 @@ NAVIGATION = [
                                            Role.SUPERVISOR, Role.BUREAU_LEADER, Role.ADMINISTRATOR}),
     (_("Returns"), "reports:returns", {Role.JUDICIAL_OFFICER, Role.SUPERVISOR, Role.BUREAU_LEADER,
                                        Role.ADMINISTRATOR}),
+    (_("Import"), "imports:start", {Role.SOCIAL_WORKER, Role.JUDICIAL_OFFICER, Role.SUPERVISOR, Role.BUREAU_LEADER}),
     (_("Resources"), "referrals:directory", {Role.SOCIAL_WORKER, Role.JUDICIAL_OFFICER, Role.SUPERVISOR,
                                              Role.BUREAU_LEADER, Role.ADMINISTRATOR}),
     (_("Practice rules"), "casework:practice_rules", {Role.ADMINISTRATOR, Role.SUPERVISOR, Role.BUREAU_LEADER}),

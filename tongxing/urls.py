@@ -20,6 +20,8 @@ urlpatterns = [
     path("referrals/", include("referrals.urls")),
     path("conferences/", include("conferences.urls")),
     path("reports/", include("reports.urls")),
+    path("jobs/", include("jobs.urls")),
+    path("imports/", include("imports.urls")),
     path("orgs/", include("orgs.urls")),
     path("audit/", include("audit.urls")),
     path("account/", include("accounts.urls")),

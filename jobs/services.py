@@ -1,0 +1,66 @@
+"""Background jobs: a registry of kinds, one task that runs any of them, and progress written as it goes.
+
+The task worker (`manage.py db_worker`, started by `make run`) picks the job up; a job's own code reports progress
+through `Progress`, which writes outside any transaction the job opens, so the waiting page sees it move."""
+
+import logging
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_tasks import task
+
+from audit.services import audit_record
+
+from .models import Job, JobStatus
+
+log = logging.getLogger(__name__)
+KINDS: dict[str, callable] = {}
+
+
+def job_kind(name: str):
+    """Register a function(job, progress) as the code of a job kind."""
+    def register(function):
+        KINDS[name] = function
+        return function
+    return register
+
+
+class Progress:
+    def __init__(self, job: Job):
+        self.job = job
+
+    def __call__(self, done: int, total: int | None = None, phase: str = "") -> None:
+        updates = {"done": done}
+        if total is not None:
+            updates["total"] = total
+        if phase:
+            updates["phase"] = phase
+        Job.objects.filter(pk=self.job.pk).update(**updates)
+
+
+def job_start(*, actor, kind: str, params: dict) -> Job:
+    """Record the job and hand it to the worker once the request's transaction has committed."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown job kind {kind!r}")
+    job = Job.objects.create(kind=kind, user=actor, params=params)
+    audit_record(actor=actor, action=f"job.{kind}", target=job, changes={"params": params})
+    transaction.on_commit(lambda: run_job.enqueue(str(job.pk)))
+    return job
+
+
+@task()
+def run_job(job_id: str) -> None:
+    job = Job.objects.select_related("user").get(pk=job_id)
+    if job.finished:
+        return
+    Job.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, phase=_("starting"))
+    try:
+        result = KINDS[job.kind](job, Progress(job)) or {}
+    except Exception as exc:  # the job's page tells the user; the log keeps the trace
+        log.exception("job %s failed", job.pk)
+        Job.objects.filter(pk=job.pk).update(status=JobStatus.FAILED, finished_at=timezone.now(),
+                                             message=str(exc)[:300] or exc.__class__.__name__)
+        return
+    Job.objects.filter(pk=job.pk).update(status=JobStatus.DONE, finished_at=timezone.now(), result=result,
+                                         message=str(result.get("message", ""))[:300])
