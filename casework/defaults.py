@@ -6,6 +6,7 @@ Loaded by a migration on every new database; administrators adapt them per distr
 SEED_NOTE_1 = "seed 篇二 三、备注1：初次面谈30分钟以内；第二次45—60分钟"
 SEED_NOTE_3 = "seed 篇二 三、备注3：家访数次都不能与服务对象见面，前期服务重点放在家属身上"
 SEED_NOTE_4 = "seed 篇二 三、备注4：社工接触几次后如果感觉不能继续开展服务，可以选择放弃"
+PLAN_NOTE = "同行默认值（工作计划目标），由区司法局设定"
 
 PRACTICE_RULES = [
     # key, value, unit, description, source
@@ -14,6 +15,10 @@ PRACTICE_RULES = [
     ("second_interview_max_minutes", 60, "minutes", "第二次面谈时长上限", SEED_NOTE_1),
     ("home_visits_before_family_focus", 3, "visits", "未见到服务对象的家访次数达到此数时建议转向家属工作", SEED_NOTE_3),
     ("contacts_before_stopping", 3, "contacts", "提出放弃（抗拒性案主）前至少的接触次数", SEED_NOTE_4),
+    ("plan_home_visits_per_person_month", 1, "visits", "工作计划：每名服务对象每月家访次数目标", PLAN_NOTE),
+    ("plan_conferences_per_quarter", 1, "conferences", "工作计划：每季度计划召开的个案讨论会（另加每名高风险对象一次）",
+     PLAN_NOTE),
+    ("plan_volunteer_trainings_per_year", 4, "trainings", "工作计划：每年志愿者培训次数目标", PLAN_NOTE),
 ]
 
 SEED_PART_2_1 = "seed 篇二 一、社区矫正对象社工初期介入计划（预计第一次面谈地点在司法所）"

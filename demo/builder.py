@@ -19,7 +19,7 @@ from casework.defaults import ensure_practice_rules, ensure_protocols
 from casework.models import PracticeRule, Protocol, ProtocolStep
 from conferences.defaults import ensure_dimensions
 from conferences.models import AnalysisDimension
-from demo.cases import crisis_demo, demo_cases, xiaoyu_case
+from demo.cases import crisis_demo, demo_cases, volunteers_demo, xiaoyu_case
 from duties.defaults import ensure_legal_time_limits, load_library_years
 from duties.models import CalendarException, CalendarYear, LegalTimeLimit, Notification
 from duties.services import duty_complete
@@ -365,6 +365,8 @@ def load_demo(*, seed: int = 2026) -> list[District]:
         demo_cases(d, today=TODAY)
         if d.model == WorkModel.SHANGHAI:
             crisis_demo(d, today=TODAY)
+        if d.model == WorkModel.HANGZHOU:
+            volunteers_demo(d, today=TODAY)
     # The loading itself announced every duty it opened; a fresh demo starts with those read.
     Notification.objects.filter(read_at__isnull=True).update(read_at=timezone.now())
     return DISTRICTS

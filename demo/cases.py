@@ -194,3 +194,29 @@ def crisis_demo(d, *, today: dt.date) -> None:
                              sent_on=day + dt.timedelta(days=3), incident=incident)
     referral_update(actor=worker, referral=referral, on=day + dt.timedelta(days=6), status="accepted",
                     note="已安排职业指导", from_agency=True)
+
+
+def volunteers_demo(d, *, today: dt.date) -> None:
+    """The Hangzhou model's volunteers: the registry, a training, a supervision session and a task on a case."""
+    from faker import Faker
+
+    from volunteers.services import supervision_record, training_record, volunteer_save
+
+    fake = Faker("zh_CN")
+    fake.seed_instance(6)  # its own sequence, so the rest of the demo stays as it was
+    supervisor = d.users["supervisor"]
+    skills = ["心理咨询", "法律咨询", "学业辅导", "就业指导"]
+    volunteers = []
+    for n, skill in enumerate(skills):
+        volunteers.append(volunteer_save(actor=supervisor, data={
+            "name": d.users["volunteer"].display_name if n == 0 else fake.name(), "skills": skill,
+            "availability": ["周末上午", "工作日晚上", "周六全天", "周日下午"][n], "area": supervisor.organisation.area,
+            "joined_on": today - dt.timedelta(days=200 - 30 * n), "phone": fake.phone_number(),
+            "user": d.users["volunteer"] if n == 0 else None}))
+    training_record(actor=supervisor, title="社区矫正志愿者岗前培训", held_on=today - dt.timedelta(days=60), hours=4,
+                    trainer="区司法局", attendees=volunteers)
+    training_record(actor=supervisor, title="与青少年沟通的技巧", held_on=today - dt.timedelta(days=20), hours=2.5,
+                    trainer="区青少年心理咨询中心", attendees=volunteers[:2])
+    supervision_record(actor=supervisor, held_on=today - dt.timedelta(days=10), volunteers=volunteers[:3],
+                       topic="家访中的边界与保密", notes="讨论家访时如何回应家属的求助，明确转介给社工的情形。",
+                       follow_up="下次督导前各自整理一次家访记录。")

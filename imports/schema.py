@@ -34,6 +34,11 @@ PERSON = [
 ]
 
 KINDS = {
+    "people": {
+        "title": _("People (files only)"),
+        "population": None,
+        "columns": PERSON,
+    },
     "court_notices": {
         "title": _("Court notices (community correction)"),
         "population": "correction",

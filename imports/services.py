@@ -149,7 +149,9 @@ class Checker:
         visible = set(self.visible.filter(pk__in=[p.pk for p in found]).values_list("pk", flat=True))
         for person in found:
             number = hashes[person.id_number_hash]
-            if person.pk not in visible or not self.user.has_perm("people.change_person", person):
+            if population is None:
+                errors.append((number, "身份证号", _("already has a file")))
+            elif person.pk not in visible or not self.user.has_perm("people.change_person", person):
                 errors.append((number, "身份证号", _("registered by another office: ask it to transfer the file")))
             elif any(e.population == population and e.status == "active" for e in person.enrolments.all()):
                 errors.append((number, "身份证号", _("already has an active record of this kind")))
@@ -231,9 +233,10 @@ def commit_file(*, user, kind: str, filename: str, progress=lambda *a, **k: None
                             "full_name": data["full_name"], "id_number": data["id_number"],
                             "sex": data.get("sex") or "", "phone": data.get("phone", ""),
                             "residence_address": data.get("residence_address", ""), "area": data["street_code"]})
-                    record = {k: v for k, v in data.items() if k not in (
-                        "full_name", "id_number", "sex", "phone", "residence_address", "street_code")}
-                    enrolment_add(actor=user, person=person, data={**record, "population": spec["population"]})
+                    if spec["population"]:
+                        record = {k: v for k, v in data.items() if k not in (
+                            "full_name", "id_number", "sex", "phone", "residence_address", "street_code")}
+                        enrolment_add(actor=user, person=person, data={**record, "population": spec["population"]})
                 except ValidationError as exc:
                     raise ValidationError(_("Row %(n)s: %(error)s") % {"n": number, "error": "；".join(exc.messages)})
                 imported += 1

@@ -36,6 +36,14 @@ def return_request(user, params):
     return returns.statistical_return(area=area, period=period, population=population, model=model), ""
 
 
+def _form_values(params) -> dict:
+    """What the form shows again: every field present, so the page never depends on what the URL carried."""
+    today = dt.date.today()
+    return {"kind": params.get("kind", "month"), "year": params.get("year", today.year),
+            "number": params.get("number", today.month), "population": params.get("population", ""),
+            "model": params.get("model", "")}
+
+
 @login_required
 def statistical_returns(request):
     result, error = return_request(request.user, request.GET)
@@ -47,7 +55,7 @@ def statistical_returns(request):
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     return render(request, "reports/returns.html", {
         "result": result, "error": error, "areas": selectors.report_areas(user=request.user),
-        "populations": Population.choices, "models": WorkModel.choices, "params": request.GET,
+        "populations": Population.choices, "models": WorkModel.choices, "params": _form_values(request.GET),
         "query": request.GET.urlencode(), "quote": quote})
 
 
@@ -93,3 +101,30 @@ def dashboard(request):
     return render(request, "reports/dashboard.html", {
         "charts": charts, "period": period, "areas": areas if user.role in ("bureau_leader", "administrator") else [],
         "area": area})
+
+
+@login_required
+def work_plan(request):
+    """工作总结及工作计划 for an area and a year (or quarter), as an editable Word document; audited."""
+    from django.http import HttpResponse
+
+    from .workplan import work_plan_and_summary
+
+    areas = selectors.report_areas(user=request.user)
+    if not areas.exists():
+        raise PermissionDenied(_("Statistical returns are for officers, supervisors, leaders and administrators."))
+    area_id, year, quarter = request.GET.get("area", ""), request.GET.get("year", ""), request.GET.get("quarter", "")
+    area = areas.filter(pk=int(area_id)).first() if area_id.isdigit() else areas.first()
+    if area is None or not year.isdigit() or not 2000 <= int(year) <= 2100 or quarter not in ("", "1", "2", "3", "4"):
+        return render(request, "reports/returns.html", {"error": _("Choose an area, a year and, if you wish, a quarter."),
+                                                        "areas": areas, "params": _form_values(request.GET),
+                                                        "populations": Population.choices,
+                                                        "models": WorkModel.choices})
+    content = work_plan_and_summary(area=area, year=int(year), quarter=int(quarter) if quarter else None)
+    audit_record(actor=request.user, action="document.work_plan", target=area,
+                 changes={"year": year, "quarter": quarter})
+    filename = f"工作总结及计划-{area.name}-{year}{'Q' + quarter if quarter else ''}.docx"
+    response = HttpResponse(content, content_type=(
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"))
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response

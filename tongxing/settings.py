@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "jobs",
     "imports",
+    "volunteers",
     "demo",
 ]
 

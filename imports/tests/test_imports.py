@@ -164,3 +164,16 @@ def test_imports_and_exports_through_the_api(client, staff, street, django_captu
     export = client.get("/api/reports/exports/people", {"q": "测试"})
     sheet = load_workbook(io.BytesIO(b"".join(export.streaming_content))).active
     assert sheet.max_row == 4  # the header and the three imported people
+
+
+def test_a_people_list_opens_files_and_refuses_a_known_person(login, officer, street, xiaoyu,
+                                                              django_capture_on_commit_callbacks):
+    headers = [c.header for c in KINDS["people"]["columns"]]
+    rows = [row[:6] for row in release_rows(4, street, seed=21)]
+    rows.append(["某某", xiaoyu.id_number, "", "", "", street])
+    client = login("bj_officer")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/imports/", {"kind": "people", "file": workbook(rows, headers=headers)})
+    run_worker()
+    job = Job.objects.get(pk=response["Location"].rstrip("/").split("/")[-1])
+    assert [e[0] for e in job.result["errors"]] == [6] and job.result["valid"] == 4

@@ -107,3 +107,8 @@ def test_formula_like_text_is_made_inert():
     assert inert("+86 138") == "'+86 138" and inert("张三") == "张三" and inert(3) == 3
 
 
+
+
+def test_the_returns_page_opens_without_parameters(login):
+    page = login("sh_supervisor").get("/reports/returns/")
+    assert page.status_code == 200 and 'data-testid="return"' in page.content.decode()
