@@ -117,7 +117,7 @@ def case_act(request, pk: int, action: str):
         version = request.POST.get("version", "")
         try:
             services.case_act(actor=request.user, case=case, action=action, reason=form.cleaned_data["reason"],
-                              expected_version=int(version) if version.isdigit() else None)
+                              expected_version=int(version) if version.isdecimal() else None)
         except (ValidationError, ConflictError) as exc:
             add_service_errors(form, exc if isinstance(exc, ValidationError) else ValidationError(str(exc)))
         else:

@@ -30,7 +30,7 @@ def pseudonym_of(person) -> str:
 class Pseudonymiser:
     def __init__(self, person, *, training: bool = False):
         self.training = training
-        label = pseudonym_of(person)
+        self.label = label = pseudonym_of(person)
         pairs = [(person.full_name, label)]
         if len(person.full_name) >= 3:  # the given name alone, as colleagues write it ("小宇", "建国")
             pairs.append((person.full_name[1:], label))

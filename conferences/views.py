@@ -37,7 +37,7 @@ def conference_new(request, person_pk: int):
         raise PermissionDenied(_("Case conferences are convened by social workers, officers, supervisors and "
                                  "leaders."))
     incident = None
-    if request.GET.get("incident", "").isdigit():
+    if request.GET.get("incident", "").isdecimal():
         incident = get_object_or_404(Incident, pk=int(request.GET["incident"]), person=person)
     form = ScheduleForm(request.POST if posting else None, staff_choices=selectors.staff_choices(person=person))
     if posting and form.is_valid():
@@ -127,7 +127,7 @@ def dimensions(request):
         try:
             order = data.get("order", "")
             services.dimension_save(actor=request.user, code=data.get("code", "").strip(), name=data.get("name", ""),
-                                    order=int(order) if order.isdigit() else -1, is_active=bool(data.get("is_active")))
+                                    order=int(order) if order.isdecimal() else -1, is_active=bool(data.get("is_active")))
             messages.success(request, _("Saved."))
         except ValidationError as exc:
             messages.error(request, "；".join(exc.messages))

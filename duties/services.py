@@ -176,6 +176,9 @@ def duties_tick(*, today: dt.date | None = None) -> dict:
 
     # Time alone opens these: the month's education and service hours (L16) and the office returns (R4).
     opened = activity_duties_for_month(today) + resettlement_return_duties(today)
+    from imports.services import purge_old_files
+
+    purge_old_files()  # uploaded lists hold ID numbers in clear: none outlives a day
     reminded = _remind(today)
     return {"escalated": escalated, "skipped": skipped, "reminded": reminded, "opened": opened}
 

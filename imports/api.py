@@ -1,4 +1,3 @@
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import get_object_or_404
 from ninja import File, Form, Router, Schema, Status
@@ -44,8 +43,4 @@ def job(request, job_id):
              summary="Import a checked file without errors: all rows, or none")
 def commit(request, job_id):
     checked = get_object_or_404(Job, pk=job_id, user=request.user, kind="import_check")
-    if checked.status != "done" or checked.result.get("error_count") or not checked.result.get("rows"):
-        raise PermissionDenied("Only a checked file without errors is imported.")
-    with transaction.atomic():
-        job = job_start(actor=request.user, kind="import_commit", params=checked.params)
-    return Status(202, job)
+    return Status(202, services.commit_start(actor=request.user, checked=checked))

@@ -11,6 +11,8 @@ from . import services
 def check(job, progress) -> dict:
     result = services.check_file(user=job.user, kind=job.params["kind"], filename=job.params["filename"],
                                  progress=progress)
+    if result["error_count"] or not result["rows"]:
+        services.discard(job.params["filename"])  # a file with errors is uploaded again once corrected
     return {**result, "next_url": reverse("imports:job", args=[job.pk])}
 
 

@@ -29,9 +29,27 @@ IMPORTERS = {"judicial_officer", "supervisor", "social_worker", "bureau_leader"}
 
 
 def import_dir() -> Path:
+    """Uploaded lists hold ID numbers in clear: a folder only the service account can read, files kept no longer
+    than their import needs (`purge_old_files`)."""
     path = Path(settings.IMPORT_DIR)
-    path.mkdir(parents=True, exist_ok=True)
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
     return path
+
+
+def purge_old_files(hours: int = 24) -> int:
+    """Remove uploads left behind by abandoned imports (run by the periodic job)."""
+    import time
+
+    cutoff, removed = time.time() - hours * 3600, 0
+    for path in import_dir().glob("*.xlsx"):
+        if path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
+
+
+def discard(filename: str) -> None:
+    (import_dir() / filename).unlink(missing_ok=True)
 
 
 def template(kind: str) -> bytes:
@@ -59,7 +77,7 @@ def template(kind: str) -> bytes:
 
 def upload_save(*, actor, kind: str, upload) -> str:
     """Keep the uploaded file for the job; refuse what is not a reasonable .xlsx."""
-    if actor.role not in IMPORTERS:
+    if actor.role not in IMPORTERS or not actor.has_perm("people.add_person"):
         raise PermissionDenied(_("Your role does not import lists."))
     if kind not in KINDS:
         raise ValidationError({"kind": [_("Choose what the list is.")]})
@@ -68,13 +86,21 @@ def upload_save(*, actor, kind: str, upload) -> str:
     if upload.size > settings.IMPORT_MAX_BYTES:
         raise ValidationError({"file": [_("The file is larger than %(mb)s MB.") % {
             "mb": settings.IMPORT_MAX_BYTES // 1024 // 1024}]})
+    import os
+
     path = import_dir() / f"{uuid.uuid4()}.xlsx"
-    with path.open("wb") as out:
+    with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as out:
         for chunk in upload.chunks():
             out.write(chunk)
-    if not zipfile.is_zipfile(path):
-        path.unlink()
-        raise ValidationError({"file": [_("This is not an Excel workbook.")]})
+    try:
+        if not zipfile.is_zipfile(path):
+            raise ValidationError({"file": [_("This is not an Excel workbook.")]})
+        with zipfile.ZipFile(path) as archive:  # a small zip can inflate to gigabytes: refuse before reading
+            if sum(member.file_size for member in archive.infolist()) > settings.IMPORT_MAX_UNZIPPED_BYTES:
+                raise ValidationError({"file": [_("The workbook is too large once unpacked.")]})
+    except ValidationError:
+        path.unlink(missing_ok=True)
+        raise
     return path.name
 
 
@@ -117,6 +143,8 @@ class Checker:
             self.seen[data["id_number"]] = number
         if data.get("id_number") and data.get("sex") and data["sex"] != idnumbers.sex_of(data["id_number"]):
             errors.append((number, "性别", _("does not match the ID number")))
+        if data.get("start_date") and data.get("end_date") and data["end_date"] < data["start_date"]:
+            errors.append((number, "矫正终止日", _("before the start")))
         return data, errors
 
     def _value(self, column, raw, text):
@@ -177,31 +205,37 @@ def check_file(*, user, kind: str, filename: str, progress=lambda *a, **k: None)
         if missing:
             return {"rows": 0, "valid": 0, "error_count": 1, "preview": [],
                     "errors": [(1, "、".join(missing), str(_("missing columns: use the template")))]}
-        errors, preview, chunk, count = [], [], [], 0
+        errors, preview, chunk, count, error_count = [], [], [], 0, 0
         progress(0, total, str(_("checking rows")))
         for number, values in rows:
             if not any(v not in (None, "") for v in values):
                 continue
             count += 1
             data, row_errors = checker.row(number, values, positions)
-            errors.extend(row_errors)
+            error_count += len(row_errors)
+            if len(errors) < MAX_ERRORS_KEPT:  # count them all, keep the first thousand
+                errors.extend(row_errors)
             if not row_errors:
                 chunk.append((number, data))
                 if len(preview) < PREVIEW_ROWS:
                     preview.append([number, data.get("full_name", ""), idnumbers.masked(data.get("id_number", "")),
                                     getattr(data.get("street_code"), "name", "")])
             if len(chunk) >= 1000:
-                errors.extend(checker.existing(chunk))
+                found = checker.existing(chunk)
+                error_count += len(found)
+                errors.extend(found[:max(0, MAX_ERRORS_KEPT - len(errors))])
                 chunk = []
             if count % 500 == 0:
                 progress(count, total)
-        errors.extend(checker.existing(chunk))
+        found = checker.existing(chunk)
+        error_count += len(found)
+        errors.extend(found[:max(0, MAX_ERRORS_KEPT - len(errors))])
     finally:
         book.close()
-    error_rows = {e[0] for e in errors}
     errors.sort()
-    return {"rows": count, "valid": count - len(error_rows), "error_count": len(errors),
-            "errors": [list(e) for e in errors[:MAX_ERRORS_KEPT]], "preview": preview}
+    invalid_rows = len({e[0] for e in errors}) if error_count == len(errors) else None
+    return {"rows": count, "valid": count - invalid_rows if invalid_rows is not None else None,
+            "error_count": error_count, "errors": [list(e) for e in errors], "preview": preview}
 
 
 def commit_file(*, user, kind: str, filename: str, progress=lambda *a, **k: None) -> dict:
@@ -210,6 +244,7 @@ def commit_file(*, user, kind: str, filename: str, progress=lambda *a, **k: None
 
     checked = check_file(user=user, kind=kind, filename=filename, progress=progress)
     if checked["error_count"] or not checked["rows"]:
+        discard(filename)
         return {**checked, "imported": 0, "message": str(_("Nothing was imported: fix the rows listed and upload "
                                                             "the file again."))}
     spec = KINDS[kind]
@@ -245,7 +280,24 @@ def commit_file(*, user, kind: str, filename: str, progress=lambda *a, **k: None
             "error": "；".join(exc.messages)})}
     finally:
         book.close()
-    (import_dir() / filename).unlink(missing_ok=True)
+        discard(filename)  # imported or not, the list is not kept
     return {**checked, "imported": imported, "message": str(_("%(n)s rows imported.") % {"n": imported})}
 
 
+
+
+@transaction.atomic
+def commit_start(*, actor, checked):
+    """Start the import of a checked file, once: the check job is locked and marked, so a second click or a second
+    request cannot import the same list twice."""
+    from jobs.models import Job
+    from jobs.services import job_start
+
+    checked = Job.objects.select_for_update().get(pk=checked.pk, user=actor)
+    if checked.kind != "import_check" or checked.status != "done" or checked.result.get("error_count") or \
+            not checked.result.get("rows") or checked.result.get("commit_job"):
+        raise PermissionDenied(_("Only a checked file without errors is imported, and only once."))
+    job = job_start(actor=actor, kind="import_commit", params=checked.params)
+    checked.result = {**checked.result, "commit_job": str(job.pk)}
+    checked.save(update_fields=["result"])
+    return job

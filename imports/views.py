@@ -52,10 +52,7 @@ def job(request, pk):
     """An import's check or commit: progress while it runs, then the rows with their reasons, or the result."""
     job = get_object_or_404(Job, pk=pk, user=request.user, kind__in=("import_check", "import_commit"))
     if request.method == "POST":
-        if job.kind != "import_check" or job.status != "done" or job.result.get("error_count") or \
-                not job.result.get("rows"):
-            raise PermissionDenied(_("Only a checked file without errors is imported."))
-        commit = job_start(actor=request.user, kind="import_commit", params=job.params)
+        commit = services.commit_start(actor=request.user, checked=job)
         return redirect("imports:job", pk=commit.pk)
     template_name = "imports/_job.html" if request.headers.get("HX-Request") else "imports/job.html"
     return render(request, template_name, {"job": job, "title": KINDS[job.params["kind"]]["title"]})

@@ -27,6 +27,9 @@ def job_kind(name: str):
 
 
 class Progress:
+    """Writes progress through the job's own connection: visible at once outside a transaction; inside one (an
+    import's commit) it shows when the transaction ends, so such work announces its phase before it begins."""
+
     def __init__(self, job: Job):
         self.job = job
 
@@ -57,10 +60,13 @@ def run_job(job_id: str) -> None:
     Job.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, phase=_("starting"))
     try:
         result = KINDS[job.kind](job, Progress(job)) or {}
-    except Exception as exc:  # the job's page tells the user; the log keeps the trace
+    except Exception as exc:  # the page says it failed; the log, not the user, gets the details
+        from django.core.exceptions import PermissionDenied, ValidationError
+
         log.exception("job %s failed", job.pk)
-        Job.objects.filter(pk=job.pk).update(status=JobStatus.FAILED, finished_at=timezone.now(),
-                                             message=str(exc)[:300] or exc.__class__.__name__)
+        shown = "；".join(exc.messages) if isinstance(exc, ValidationError) else str(exc) if isinstance(
+            exc, PermissionDenied) else _("The job stopped on an error; nothing from it was saved.")
+        Job.objects.filter(pk=job.pk).update(status=JobStatus.FAILED, finished_at=timezone.now(), message=shown[:300])
         return
     Job.objects.filter(pk=job.pk).update(status=JobStatus.DONE, finished_at=timezone.now(), result=result,
                                          message=str(result.get("message", ""))[:300])

@@ -39,7 +39,7 @@ def case_referrals(request, case_pk: int):
                     return redirect("referrals:case", case_pk=case.pk)
             else:
                 referral_id = request.POST.get("referral", "")
-                referral = get_object_or_404(Referral, pk=int(referral_id) if referral_id.isdigit() else 0, case=case)
+                referral = get_object_or_404(Referral, pk=int(referral_id) if referral_id.isdecimal() else 0, case=case)
                 update = UpdateForm(request.POST)
                 if update.is_valid():
                     services.referral_update(actor=request.user, referral=referral, **update.cleaned_data)

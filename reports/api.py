@@ -44,18 +44,16 @@ def statistical_return(request, kind: str = "month", year: int | None = None, nu
             "total": row(result.total)}
 
 
-@router.get("/exports/{name}", summary="A list as Excel (people: q, population; cases: stage, mine), with the "
-                                       "columns the caller's role may see; audited")
+@router.get("/exports/{name}", summary="A list as Excel (people: q, population; cases: stage, mine; volunteers, "
+                                       "resources: q), with the columns the caller's role may see; audited")
 def export(request, name: str, q: str = "", population: str = "", stage: str = "", mine: bool = False):
     from django.http import FileResponse, Http404
 
     from . import exports
 
-    if name == "people":
-        content = exports.export_people(user=request.user, query=q, population=population)
-    elif name == "cases":
-        content = exports.export_cases(user=request.user, stage=stage, mine=mine)
-    else:
+    content = exports.export_list(name, user=request.user, params={"q": q, "population": population,
+                                                                    "stage": stage, "mine": mine})
+    if content is None:
         raise Http404
     return FileResponse(content, as_attachment=True, filename=f"{name}.xlsx",
                         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

@@ -52,8 +52,8 @@ def supervisor_dashboard(*, user, today: dt.date, period_start: dt.date) -> list
     team = User.objects.filter(is_active=True, organisation=user.organisation,
                                role__in=("social_worker", "judicial_officer", "community_worker"))
     if user.team_id:
-        team = team.filter(team_id=user.team_id) | User.objects.filter(team_id=user.team_id, is_active=True).exclude(
-            pk=user.pk)
+        team = team.filter(team_id=user.team_id) | User.objects.filter(
+            team_id=user.team_id, is_active=True, role__in=("social_worker", "judicial_officer", "community_worker"))
     team = list(team.distinct().order_by("username"))
     open_cases = dict(cases_visible_to(user=user).filter(owner__in=team).exclude(stage__in=("closed", "stopped"))
                       .values_list("owner").annotate(n=Count("pk")).values_list("owner", "n"))

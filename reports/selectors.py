@@ -10,4 +10,4 @@ def report_areas(*, user) -> QuerySet[Area]:
     """The areas a user may run returns for: their organisation's area first, then everything below it."""
     if user.role not in READERS:
         return Area.objects.none()
-    return areas_visible_to(user=user).order_by("path")
+    return areas_visible_to(user=user).select_related("parent__parent__parent").order_by("path")

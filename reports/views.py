@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import audit_record
@@ -20,13 +21,16 @@ def return_request(user, params):
     areas = selectors.report_areas(user=user)
     if not areas.exists():
         raise PermissionDenied(_("Statistical returns are for officers, supervisors, leaders and administrators."))
-    today = dt.date.today()
+    today = timezone.localdate()
     area_id = str(params.get("area", ""))
-    area = areas.filter(pk=int(area_id)).first() if area_id.isdigit() else areas.first()
+    area = areas.filter(pk=int(area_id)).first() if area_id.isdecimal() else areas.first()
+    kind, number = params.get("kind", "month"), params.get("number", today.month)
+    if kind == "year":
+        number = 1  # the form's number box may still hold a month
+    elif kind == "half" and str(number) not in ("1", "2"):
+        number = 1 if today.month <= 6 else 2
     try:
-        period = returns.Period.parse(params.get("kind", "month"), params.get("year", today.year),
-                                      params.get("number", today.month if params.get("kind", "month") == "month"
-                                                 else 1))
+        period = returns.Period.parse(kind, params.get("year", today.year), number)
     except (TypeError, ValueError):
         return None, _("Choose a month, half-year or year.")
     population = params.get("population", "")
@@ -38,7 +42,7 @@ def return_request(user, params):
 
 def _form_values(params) -> dict:
     """What the form shows again: every field present, so the page never depends on what the URL carried."""
-    today = dt.date.today()
+    today = timezone.localdate()
     return {"kind": params.get("kind", "month"), "year": params.get("year", today.year),
             "number": params.get("number", today.month), "population": params.get("population", ""),
             "model": params.get("model", "")}
@@ -64,15 +68,10 @@ def export(request, name: str):
     """Download a list as Excel, filtered as on its page."""
     from . import exports
 
-    if name == "people":
-        content = exports.export_people(user=request.user, query=request.GET.get("q", ""),
-                                        population=request.GET.get("population", ""))
-    elif name == "cases":
-        content = exports.export_cases(user=request.user, stage=request.GET.get("stage", ""),
-                                       mine=bool(request.GET.get("mine")))
-    else:
+    content = exports.export_list(name, user=request.user, params=request.GET)
+    if content is None:
         raise PermissionDenied
-    stamp = dt.date.today().isoformat()
+    stamp = timezone.localdate().isoformat()
     return FileResponse(content, as_attachment=True, filename=f"{name}-{stamp}.xlsx",
                         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
@@ -83,13 +82,13 @@ def dashboard(request):
     from . import dashboards
 
     user = request.user
-    today = dt.date.today()
+    today = timezone.localdate()
     days = {"month": 30, "quarter": 91, "year": 365}
     period = request.GET.get("period", "month")
     period_start = today - dt.timedelta(days=days.get(period, 30))
     areas = selectors.report_areas(user=user)
     area_id = request.GET.get("area", "")
-    area = areas.filter(pk=int(area_id)).first() if area_id.isdigit() else areas.first()
+    area = areas.filter(pk=int(area_id)).first() if area_id.isdecimal() else areas.first()
     if user.role in ("bureau_leader", "administrator") and area is not None:
         charts = dashboards.leader_dashboard(user=user, area=area, today=today, period_start=period_start)
     elif user.role == "supervisor":
@@ -114,13 +113,14 @@ def work_plan(request):
     if not areas.exists():
         raise PermissionDenied(_("Statistical returns are for officers, supervisors, leaders and administrators."))
     area_id, year, quarter = request.GET.get("area", ""), request.GET.get("year", ""), request.GET.get("quarter", "")
-    area = areas.filter(pk=int(area_id)).first() if area_id.isdigit() else areas.first()
-    if area is None or not year.isdigit() or not 2000 <= int(year) <= 2100 or quarter not in ("", "1", "2", "3", "4"):
+    area = areas.filter(pk=int(area_id)).first() if area_id.isdecimal() else areas.first()
+    if area is None or not year.isdecimal() or not 2000 <= int(year) <= 2100 or quarter not in ("", "1", "2", "3", "4"):
         return render(request, "reports/returns.html", {"error": _("Choose an area, a year and, if you wish, a quarter."),
                                                         "areas": areas, "params": _form_values(request.GET),
                                                         "populations": Population.choices,
                                                         "models": WorkModel.choices})
-    content = work_plan_and_summary(area=area, year=int(year), quarter=int(quarter) if quarter else None)
+    content = work_plan_and_summary(user=request.user, area=area, year=int(year),
+                                    quarter=int(quarter) if quarter else None)
     audit_record(actor=request.user, action="document.work_plan", target=area,
                  changes={"year": year, "quarter": quarter})
     filename = f"工作总结及计划-{area.name}-{year}{'Q' + quarter if quarter else ''}.docx"

@@ -29,12 +29,12 @@ def quarter_period(year: int, quarter: int) -> tuple[dt.date, dt.date, str]:
     return start, end, f"{year}年第{quarter}季度"
 
 
-def work_plan_and_summary(*, area, year: int, quarter: int | None = None) -> bytes:
+def work_plan_and_summary(*, user, area, year: int, quarter: int | None = None) -> bytes:
     with translation.override("zh-hans"):
-        return _build(area=area, year=year, quarter=quarter)
+        return _build(user=user, area=area, year=year, quarter=quarter)
 
 
-def _build(*, area, year: int, quarter: int | None) -> bytes:
+def _build(*, user, area, year: int, quarter: int | None) -> bytes:
     from casework.selectors import practice_rule
     from conferences.models import Conference
     from people.populations import Population
@@ -78,14 +78,21 @@ def _build(*, area, year: int, quarter: int | None) -> bytes:
         f"{label}发生危机事件{totals['incidents']}起，矫正期间重新违法犯罪{totals.get('reoffending', 0)}起；"
         f"依法作出奖惩决定{totals.get('sanctions', 0)}次。")
     doc.add_heading("（四）典型个案", level=3)
-    held = (Conference.objects.filter(person__area__path__startswith=area.path, status="held", held_on__gte=start,
-                                      held_on__lte=end).select_related("person").prefetch_related("decisions")[:5])
+    from conferences.brief import Pseudonymiser
+    from people.selectors import people_visible_to
+
+    # Only cases the author may open, and their text filtered like a conference brief.
+    held = (Conference.objects.filter(person__in=people_visible_to(user=user), person__area__path__startswith=area.path,
+                                      status="held", held_on__gte=start, held_on__lte=end)
+            .select_related("person").prefetch_related("decisions", "person__supporters")[:5])
     if not held:
         doc.add_paragraph("（请补充本期典型个案，使用化名。）")
     for n, conference in enumerate(held, start=1):
         name = conference.person.pseudonym or f"个案{'ABCDE'[n - 1]}"
-        decisions = "；".join(d.text for d in conference.decisions.all())
-        doc.add_paragraph(f"{name}：{conference.held_on.month}月召开个案讨论会，{conference.recommendations or '形成跟进建议'}"
+        clean = Pseudonymiser(conference.person)
+        decisions = "；".join(clean(d.text) for d in conference.decisions.all())
+        recommendations = clean(conference.recommendations).replace(clean.label, name) or "形成跟进建议"
+        doc.add_paragraph(f"{name}：{conference.held_on.month}月召开个案讨论会，{recommendations}"
                           + (f"。跟进措施：{decisions}。" if decisions else "。"), style="List Bullet")
     doc.add_heading("（五）存在的问题", level=3)
     doc.add_paragraph("（请结合本期工作补充。）")

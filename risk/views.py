@@ -55,7 +55,7 @@ def person_risk(request, pk: int):
                                                                                    "review_on"))
             elif data["action"] == "review":
                 flag_id = data.get("flag", "")
-                flag = get_object_or_404(RiskFlag, pk=int(flag_id) if flag_id.isdigit() else 0, person=person)
+                flag = get_object_or_404(RiskFlag, pk=int(flag_id) if flag_id.isdecimal() else 0, person=person)
                 services.flag_review(actor=user, flag=flag, note=data.get("note", ""),
                                      level=data.get("level") or None, end=data.get("end") == "1",
                                      review_on=_date(data.get("review_on", ""), "review_on"))
@@ -81,7 +81,7 @@ def person_risk(request, pk: int):
 
 def _int(value) -> int:
     text = str(value or "").strip()
-    if not text.lstrip("-").isdigit():
+    if not text.lstrip("-").isdecimal():
         raise ValidationError(_("Give a whole number."))
     return int(text)
 

@@ -32,7 +32,7 @@ def _date(value: str) -> dt.date:
 
 
 def _id(value) -> int:
-    return int(value) if str(value or "").isdigit() else 0
+    return int(value) if str(value or "").isdecimal() else 0
 
 
 @login_required

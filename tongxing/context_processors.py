@@ -18,6 +18,7 @@ NAVIGATION = [
     (_("Import"), "imports:start", {Role.SOCIAL_WORKER, Role.JUDICIAL_OFFICER, Role.SUPERVISOR, Role.BUREAU_LEADER}),
     (_("Volunteers"), "volunteers:registry", {Role.SUPERVISOR, Role.SOCIAL_WORKER, Role.COMMUNITY_WORKER,
                                               Role.BUREAU_LEADER, Role.ADMINISTRATOR}),
+    (_("My volunteering"), "volunteers:mine", {Role.VOLUNTEER}),
     (_("Resources"), "referrals:directory", {Role.SOCIAL_WORKER, Role.JUDICIAL_OFFICER, Role.SUPERVISOR,
                                              Role.BUREAU_LEADER, Role.ADMINISTRATOR}),
     (_("Practice rules"), "casework:practice_rules", {Role.ADMINISTRATOR, Role.SUPERVISOR, Role.BUREAU_LEADER}),

@@ -14,6 +14,15 @@ def volunteers_visible_to(*, user, query: str = "") -> QuerySet[Volunteer]:
     volunteers = Volunteer.objects.filter(organisation__area__path__startswith=user.area_path)
     if query.strip():
         volunteers = volunteers.filter(Q(name__icontains=query.strip()) | Q(skills__icontains=query.strip()))
+    return with_figures(volunteers)
+
+
+def own_profile(*, user) -> QuerySet[Volunteer]:
+    """A volunteer's own entry, for their own tasks and trainings."""
+    return with_figures(Volunteer.objects.filter(user=user, user__isnull=False))
+
+
+def with_figures(volunteers: QuerySet[Volunteer]) -> QuerySet[Volunteer]:
     hours = (Training.objects.filter(attendees=OuterRef("pk")).order_by().values("attendees")
              .annotate(total=Sum("hours")).values("total"))
     tasks = (VolunteerTask.objects.filter(volunteer=OuterRef("pk"), status="open").order_by().values("volunteer")

@@ -5,6 +5,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -44,8 +45,9 @@ def volunteer_save(*, actor, data: dict, volunteer: Volunteer | None = None) -> 
     for field in ("name", "phone", "skills", "availability", "joined_on", "area", "is_active", "user"):
         if field in data:
             setattr(volunteer, field, data[field].strip() if isinstance(data[field], str) else data[field])
-    if volunteer.user_id and volunteer.user.role != "volunteer":
-        raise ValidationError({"user": [_("Link only an account with the volunteer role.")]})
+    if volunteer.user_id and (volunteer.user.role != "volunteer" or not volunteer.user.organisation_id
+                              or not volunteer.user.organisation.area.path.startswith(actor.organisation.area.path)):
+        raise ValidationError({"user": [_("Link only a volunteer account of your organisation.")]})
     volunteer.full_clean(exclude=["organisation", "created_by"])
     volunteer.save()
     audit_record(actor=actor, action="volunteer.saved", target=volunteer, changes={"name": volunteer.name})
@@ -114,7 +116,7 @@ def task_assign(*, actor, volunteer: Volunteer, case, task: str, due_on: dt.date
               title=_("Volunteer task for %(name)s: %(task)s (%(volunteer)s)") % {
                   "name": case.person.shared_name, "task": row.task, "volunteer": volunteer.name},
               rule_key="volunteer_task", source=_("assigned by %(who)s") % {"who": actor.display_name},
-              url=case.get_absolute_url())
+              url=reverse("volunteers:detail", args=[volunteer.pk]) if volunteer.user_id else case.get_absolute_url())
     audit_record(actor=actor, action="volunteer.task_assigned", target=row, person=case.person,
                  changes={"volunteer": volunteer.pk})
     return row

@@ -6,4 +6,5 @@ app_name = "volunteers"
 urlpatterns = [
     path("", views.registry, name="registry"),
     path("<int:pk>/", views.detail, name="detail"),
+    path("mine/", views.mine, name="mine"),
 ]

@@ -24,7 +24,7 @@ def _date(value: str, field: str) -> dt.date:
 
 
 def _ids(values) -> list[int]:
-    return [int(v) for v in values if str(v).isdigit()]
+    return [int(v) for v in values if str(v).isdecimal()]
 
 
 @login_required
@@ -44,9 +44,9 @@ def registry(request):
                 services.volunteer_save(actor=user, data={
                     "name": data.get("name", ""), "phone": data.get("phone", ""), "skills": data.get("skills", ""),
                     "availability": data.get("availability", ""), "joined_on": _date(data.get("joined_on"), "joined_on"),
-                    "area": Area.objects.filter(pk=int(area_id)).first() if area_id.isdigit() else None,
+                    "area": Area.objects.filter(pk=int(area_id)).first() if area_id.isdecimal() else None,
                     "user": User.objects.filter(pk=int(data["user"]), role="volunteer").first()
-                    if data.get("user", "").isdigit() else None})
+                    if data.get("user", "").isdecimal() else None})
             elif action == "training":
                 services.training_record(actor=user, title=data.get("title", ""),
                                          held_on=_date(data.get("held_on"), "held_on"), hours=data.get("hours", ""),
@@ -74,20 +74,23 @@ def registry(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def detail(request, pk: int):
-    volunteers = selectors.volunteers_visible_to(user=request.user)
+    """A volunteer's page: staff assign and close tasks; the volunteer sees their own and reports them done."""
+    is_self = request.user.role == "volunteer"
+    volunteers = selectors.own_profile(user=request.user) if is_self else \
+        selectors.volunteers_visible_to(user=request.user)
     volunteer = get_object_or_404(volunteers, pk=pk)
     cases = cases_visible_to(user=request.user).exclude(stage__in=("closed", "stopped")).select_related("person")
     if request.method == "POST":
         data = request.POST
         try:
-            if data.get("action") == "task":
+            if data.get("action") == "task" and not is_self:
                 case_id = data.get("case", "")
-                case = get_object_or_404(cases, pk=int(case_id) if case_id.isdigit() else 0)
+                case = get_object_or_404(cases, pk=int(case_id) if case_id.isdecimal() else 0)
                 services.task_assign(actor=request.user, volunteer=volunteer, case=case, task=data.get("task", ""),
                                      due_on=_date(data.get("due_on"), "due_on"))
             else:
                 task_id = data.get("task_id", "")
-                task = get_object_or_404(VolunteerTask, pk=int(task_id) if task_id.isdigit() else 0,
+                task = get_object_or_404(VolunteerTask, pk=int(task_id) if task_id.isdecimal() else 0,
                                          volunteer=volunteer)
                 services.task_close(actor=request.user, task=task, done=data.get("action") == "done",
                                     hours=data.get("hours") or 0, note=data.get("note", ""))
@@ -97,7 +100,17 @@ def detail(request, pk: int):
             messages.error(request, str(exc))
         return redirect("volunteers:detail", pk=volunteer.pk)
     return render(request, "volunteers/detail.html", {
-        "volunteer": volunteer, "cases": cases[:200], "today": timezone.localdate(),
+        "volunteer": volunteer, "cases": [] if is_self else cases[:200], "today": timezone.localdate(),
+        "is_self": is_self,
         "tasks": volunteer.tasks.select_related("case__person"),
         "trainings": volunteer.trainings.all(),
         "sessions": volunteer.supervision_sessions.select_related("supervisor")})
+
+
+@login_required
+def mine(request):
+    """A volunteer's own page, from the navigation."""
+    volunteer = selectors.own_profile(user=request.user).first()
+    if volunteer is None:
+        raise PermissionDenied(_("Your account is not linked to a volunteer entry; ask your organisation."))
+    return redirect("volunteers:detail", pk=volunteer.pk)

@@ -177,3 +177,27 @@ def test_a_people_list_opens_files_and_refuses_a_known_person(login, officer, st
     run_worker()
     job = Job.objects.get(pk=response["Location"].rstrip("/").split("/")[-1])
     assert [e[0] for e in job.result["errors"]] == [6] and job.result["valid"] == 4
+
+
+def test_a_checked_file_is_imported_once_and_no_upload_outlives_its_import(login, street,
+                                                                            django_capture_on_commit_callbacks):
+    import os
+
+    from imports import services
+
+    client = login("bj_officer")
+    job = upload_and_check(client, release_rows(2, street, seed=31), django_capture_on_commit_callbacks)
+    path = services.import_dir() / job.params["filename"]
+    assert oct(os.stat(path).st_mode & 0o777) == "0o600"
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(f"/imports/jobs/{job.pk}/").status_code == 302
+    assert client.post(f"/imports/jobs/{job.pk}/").status_code == 403  # a second click imports nothing more
+    run_worker()
+    assert not path.exists()
+    bad = upload_and_check(client, [["x"] * 11], django_capture_on_commit_callbacks)
+    assert bad.result["error_count"] and not (services.import_dir() / bad.params["filename"]).exists()
+
+
+def test_a_leader_without_the_right_to_open_files_cannot_import(login):
+    response = login("bj_leader").post("/imports/", {"kind": "people", "file": workbook([])})
+    assert response.status_code in (200, 403) and not Job.objects.exists()

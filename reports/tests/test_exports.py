@@ -45,3 +45,12 @@ def test_the_case_list_exports_too(login, staff):
     rows = rows_of(login("sh_supervisor").get("/reports/export/cases.xlsx"))
     assert len(rows) > 1 and AuditEvent.objects.filter(action="export.cases").exists()
     assert login("sh_supervisor").get("/reports/export/secrets.xlsx").status_code == 403
+
+
+def test_the_volunteer_registry_and_the_resource_directory_export(login):
+    client = login("hz_supervisor")
+    rows = rows_of(client.get("/reports/export/volunteers.xlsx"))
+    assert len(rows) == 5 and AuditEvent.objects.filter(action="export.volunteers").exists()
+    assert "phone" not in rows[0] and "电话" not in rows[0]
+    rows = rows_of(client.get("/reports/export/resources.xlsx"))
+    assert len(rows) > 1 and AuditEvent.objects.filter(action="export.resources").exists()

@@ -87,8 +87,13 @@ def test_the_excel_download_has_the_figures_and_is_audited(login, staff):
     rows = list(sheet.values)
     assert rows[-1][0] == "合计" and isinstance(rows[-1][1], int)
     assert AuditEvent.objects.filter(action="export.statistical_return", actor=staff("sh_supervisor")).exists()
-    page = client.get("/reports/returns/", {"kind": "half", "year": 2026, "number": 3})
+    page = client.get("/reports/returns/", {"kind": "month", "year": 1800, "number": 3})
     assert page.status_code == 200 and 'data-testid="return"' not in page.content.decode()
+    page = client.get("/reports/returns/", {"kind": "year", "year": 2026, "number": 11})  # the month box ignored
+    assert page.context["result"].period.label == "2026年度"
+    for bad in ({"area": "²"}, {"year": "²"}):
+        assert client.get("/reports/returns/", bad).status_code == 200
+        assert client.get("/reports/dashboard/", bad).status_code == 200
     assert login("sh_social").get("/reports/returns/").status_code == 403
 
 

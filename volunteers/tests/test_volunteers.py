@@ -77,3 +77,31 @@ def test_the_registry_page_and_api(login, staff):
         "title": "保密培训", "held_on": str(timezone.localdate()), "hours": 2,
         "volunteer_ids": [v["id"] for v in listed]}), content_type="application/json")
     assert created.status_code == 201
+
+
+def test_a_volunteer_sees_and_closes_their_own_tasks_only(hz, staff, login):
+    supervisor, community = hz
+    mine = Volunteer.objects.get(user__username="hz_volunteer")
+    other = Volunteer.objects.exclude(pk=mine.pk).filter(organisation=mine.organisation).first()
+    from casework.selectors import cases_visible_to
+
+    case = cases_visible_to(user=community).filter(owner=community).exclude(stage__in=("closed", "stopped")).first()
+    task = services.task_assign(actor=community, volunteer=mine, case=case, task="陪同就业面试",
+                                due_on=timezone.localdate() + dt.timedelta(days=3))
+    client = login("hz_volunteer")
+    response = client.get("/volunteers/mine/")
+    assert response.status_code == 302 and response["Location"] == f"/volunteers/{mine.pk}/"
+    assert "陪同就业面试" in client.get(response["Location"]).content.decode()
+    assert client.get(f"/volunteers/{other.pk}/").status_code == 404
+    client.post(f"/volunteers/{mine.pk}/", {"action": "done", "task_id": task.pk, "hours": "2"})
+    task.refresh_from_db()
+    assert task.status == "done"
+    assert Duty.objects.get(dedupe_key=f"volunteer_task:{task.pk}").url == f"/volunteers/{mine.pk}/"
+
+
+def test_an_account_of_another_organisation_is_not_linked(hz, staff):
+    supervisor, _community = hz
+    with pytest.raises(ValidationError):
+        services.volunteer_save(actor=supervisor, data={
+            "name": "x", "area": supervisor.organisation.area, "joined_on": timezone.localdate(),
+            "user": staff("sh_volunteer")})
