@@ -3,8 +3,21 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class AppendOnlyQuerySet(models.QuerySet):
+    """The trail is written once: no bulk update or delete through the application (the chain would say so)."""
+
+    def update(self, **kwargs):
+        raise PermissionError("Audit events are never changed.")
+
+    def delete(self):
+        raise PermissionError("Audit events are never deleted.")
+
+
 class AuditEvent(models.Model):
-    """One thing that happened: who did what, to which record, when, from where, and why when given."""
+    """One thing that happened: who did what, to which record, when, from where, and why when given.
+
+    Sealing (`audit.chain`) gives each event a sequence number and the hash of the previous one, so a changed,
+    removed or inserted row breaks the chain at that row."""
 
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
@@ -24,6 +37,11 @@ class AuditEvent(models.Model):
     channel = models.CharField(_("channel"), max_length=16, blank=True)  # web / api / command
     reason = models.TextField(_("reason"), blank=True)
     changes = models.JSONField(_("changes"), default=dict, blank=True)
+    seq = models.BigIntegerField(null=True, blank=True, unique=True, editable=False)
+    prev_hash = models.CharField(max_length=64, blank=True, editable=False)
+    hash = models.CharField(max_length=64, blank=True, editable=False)
+
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("audit event")
@@ -37,3 +55,18 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.target_label}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not kwargs.pop("sealing", False):
+            raise PermissionError("Audit events are never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Audit events are never deleted.")
+
+
+class ChainHead(models.Model):
+    """The last sealed event: one row, locked while a batch is sealed, so there is one chain."""
+
+    seq = models.BigIntegerField(default=0)
+    hash = models.CharField(max_length=64, blank=True)

@@ -46,3 +46,26 @@ class ApiJsonErrorsMiddleware:
             json_response["Allow"] = allowed
             return json_response
         return response
+
+
+class SessionIdleMiddleware:
+    """Sliding session expiry without a database write on every request: the session is re-saved (restarting its
+    SESSION_COOKIE_AGE clock) at most once a minute, so an idle session ends about SESSION_IDLE_SECONDS after the
+    last request."""
+
+    TOUCH_EVERY = 60
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        import time
+
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is not None and session.session_key and getattr(request, "user", None) is not None \
+                and request.user.is_authenticated:
+            now = int(time.time())
+            if now - session.get("_seen", 0) >= self.TOUCH_EVERY:
+                session["_seen"] = now  # marks the session modified: SessionMiddleware saves it and resets the cookie
+        return response
