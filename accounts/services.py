@@ -62,3 +62,26 @@ def token_user(raw: str) -> User | None:
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 300:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)  # coarse, so reads don't become writes
     return token.user
+
+
+def locked_usernames(usernames) -> set[str]:
+    """Which of these accounts are locked now by repeated failed sign-ins."""
+    from axes.models import AccessAttempt
+    from django.conf import settings
+
+    attempts = AccessAttempt.objects.filter(username__in=list(usernames),
+                                            failures_since_start__gte=settings.AXES_FAILURE_LIMIT)
+    if settings.AXES_COOLOFF_TIME:
+        attempts = attempts.filter(attempt_time__gte=timezone.now() - settings.AXES_COOLOFF_TIME)
+    return set(attempts.values_list("username", flat=True))
+
+
+@transaction.atomic
+def account_unlock(*, actor: User, user: User) -> None:
+    """An administrator lifts a lockout before its cool-off ends; audited."""
+    from axes.utils import reset
+
+    if not actor.policy.manages_orgs:
+        raise PermissionDenied(_("Only administrators unlock accounts."))
+    reset(username=user.username)
+    audit_record(actor=actor, action="account.unlocked", target=user)

@@ -6,5 +6,6 @@ app_name = "accounts"
 urlpatterns = [
     path("", views.account, name="account"),
     path("staff/", views.staff_list, name="staff"),
+    path("staff/<int:pk>/unlock/", views.account_unlock, name="unlock"),
     path("tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
 ]

@@ -29,4 +29,14 @@ def token_revoke(request, pk: int):
 
 @login_required
 def staff_list(request):
-    return render(request, "accounts/staff.html", {"staff": users_visible_to(user=request.user)})
+    staff = list(users_visible_to(user=request.user))
+    locked = services.locked_usernames(u.username for u in staff) if request.user.policy.manages_orgs else set()
+    return render(request, "accounts/staff.html", {"staff": staff, "locked": locked})
+
+
+@login_required
+@require_POST
+def account_unlock(request, pk: int):
+    user = get_object_or_404(users_visible_to(user=request.user), pk=pk)
+    services.account_unlock(actor=request.user, user=user)
+    return redirect("accounts:staff")
