@@ -1,5 +1,3 @@
-import datetime as dt
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,18 +8,10 @@ from django.views.decorators.http import require_http_methods
 
 from people.access import open_file
 from people.selectors import people_visible_to, sees_offence
+from tongxing.forms import form_date
 
 from . import selectors, services
 from .models import Level, RiskFlag, Screening
-
-
-def _date(value: str, field: str) -> dt.date | None:
-    if not (value or "").strip():
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise ValidationError({field: [_("“%(date)s” is not a date like 2026-12-31.") % {"date": value}]}) from None
 
 
 @login_required
@@ -45,20 +35,20 @@ def person_risk(request, pk: int):
                 posted = {item.code: (data.get(f"score_{item.code}", ""), data.get(f"why_{item.code}", ""))
                           for item in items}
                 screening = services.screening_record(actor=user, person=person, answers=posted,
-                                                      done_on=_date(data.get("done_on", ""), "done_on")
+                                                      done_on=form_date(data.get("done_on", ""), "done_on", required=False)
                                                       or timezone.localdate(), note=data.get("note", ""))
                 messages.success(request, _("Screened: %(level)s (total %(total)s).") % {
                     "level": screening.get_level_display(), "total": screening.total})
             elif data["action"] == "flag":
                 services.flag_raise(actor=user, person=person, level=data.get("level", ""),
-                                    reason=data.get("reason", ""), review_on=_date(data.get("review_on", ""),
-                                                                                   "review_on"))
+                                    reason=data.get("reason", ""),
+                                    review_on=form_date(data.get("review_on", ""), "review_on", required=False))
             elif data["action"] == "review":
                 flag_id = data.get("flag", "")
                 flag = get_object_or_404(RiskFlag, pk=int(flag_id) if flag_id.isdecimal() else 0, person=person)
                 services.flag_review(actor=user, flag=flag, note=data.get("note", ""),
                                      level=data.get("level") or None, end=data.get("end") == "1",
-                                     review_on=_date(data.get("review_on", ""), "review_on"))
+                                     review_on=form_date(data.get("review_on", ""), "review_on", required=False))
             return redirect("risk:person", pk=person.pk)
         except ValidationError as exc:
             if hasattr(exc, "error_dict") and data.get("action") == "screen":

@@ -1,5 +1,3 @@
-import datetime as dt
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,6 +10,7 @@ from people.access import open_file
 from people.models import Enrolment
 from people.selectors import people_visible_to, sees_offence
 from people.services import check_in_record
+from tongxing.forms import form_date, form_id
 
 from . import selectors, services
 from .models import (
@@ -20,19 +19,8 @@ from .models import (
 )
 
 
-def _optional_date(value: str) -> dt.date | None:
-    return _date(value) if (value or "").strip() else None
-
-
-def _date(value: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise ValidationError(_("“%(date)s” is not a date like 2026-12-31.") % {"date": value}) from None
-
-
-def _id(value) -> int:
-    return int(value) if str(value or "").isdecimal() else 0
+def form_date_or_none(value):
+    return form_date(value, required=False)
 
 
 @login_required
@@ -51,17 +39,17 @@ def enrolment_supervision(request, pk: int):
         action, data, user = request.POST.get("action"), request.POST, request.user
         try:
             if action == "check_in":
-                _e, warnings = check_in_record(actor=user, enrolment=enrolment, on=_date(data.get("on", "")))
+                _e, warnings = check_in_record(actor=user, enrolment=enrolment, on=form_date(data.get("on", "")))
                 for w in warnings:
                     messages.warning(request, w)
             elif action == "level":
                 services.level_set(actor=user, enrolment=enrolment, level=data.get("level", ""),
                                    since=timezone.localdate(), reason=data.get("reason", ""))
             elif action == "report":
-                services.report_record(actor=user, enrolment=enrolment, on=_date(data.get("on", "")),
+                services.report_record(actor=user, enrolment=enrolment, on=form_date(data.get("on", "")),
                                        kind=data.get("kind", ""), note=data.get("note", ""))
             elif action == "conclude":
-                services.correction_conclude(actor=user, enrolment=enrolment, on=_date(data.get("on", "")),
+                services.correction_conclude(actor=user, enrolment=enrolment, on=form_date(data.get("on", "")),
                                              evaluation=data.get("evaluation", ""))
                 return redirect(enrolment.person)
             elif action == "team":
@@ -70,31 +58,31 @@ def enrolment_supervision(request, pk: int):
                                          knows_minors=bool(data.get("knows_minors")))
             elif action == "sanction":
                 services.sanction_record(actor=user, enrolment=enrolment, kind=data.get("kind", ""),
-                                         on=_date(data.get("on", "")), facts=data.get("facts", ""))
+                                         on=form_date(data.get("on", "")), facts=data.get("facts", ""))
             elif action == "leave":
                 _l, warnings = services.leave_apply(actor=user, enrolment=enrolment,
                                                     destination=data.get("destination", ""),
                                                     reason=data.get("reason", ""),
-                                                    leave_on=_date(data.get("leave_on", "")),
-                                                    return_on=_date(data.get("return_on", "")))
+                                                    leave_on=form_date(data.get("leave_on", "")),
+                                                    return_on=form_date(data.get("return_on", "")))
                 for w in warnings:
                     messages.warning(request, w)
             elif action in ("leave_approve", "leave_refuse"):
-                leave = get_object_or_404(LeaveApplication, pk=_id(data.get("leave")), enrolment=enrolment)
+                leave = get_object_or_404(LeaveApplication, pk=form_id(data.get("leave")), enrolment=enrolment)
                 services.leave_decide(actor=user, leave=leave, approve=action == "leave_approve",
                                       note=data.get("note", ""))
             elif action == "leave_returned":
-                leave = get_object_or_404(LeaveApplication, pk=_id(data.get("leave")), enrolment=enrolment)
+                leave = get_object_or_404(LeaveApplication, pk=form_id(data.get("leave")), enrolment=enrolment)
                 services.leave_returned(actor=user, leave=leave, on=timezone.localdate())
             elif action == "monitoring":
                 services.monitoring_start(actor=user, enrolment=enrolment, reason=data.get("reason", ""),
-                                          facts=data.get("facts", ""), start_on=_date(data.get("start_on", "")),
-                                          end_on=_date(data.get("end_on", "")),
+                                          facts=data.get("facts", ""), start_on=form_date(data.get("start_on", "")),
+                                          end_on=form_date(data.get("end_on", "")),
                                           approved_by_name=data.get("approved_by_name", ""))
             elif action in ("monitoring_renew", "monitoring_remove"):
-                period = get_object_or_404(MonitoringPeriod, pk=_id(data.get("period")), enrolment=enrolment)
+                period = get_object_or_404(MonitoringPeriod, pk=form_id(data.get("period")), enrolment=enrolment)
                 if action == "monitoring_renew":
-                    services.monitoring_renew(actor=user, period=period, end_on=_date(data.get("end_on", "")),
+                    services.monitoring_renew(actor=user, period=period, end_on=form_date(data.get("end_on", "")),
                                               facts=data.get("facts", ""),
                                               approved_by_name=data.get("approved_by_name", ""))
                 else:
@@ -102,43 +90,43 @@ def enrolment_supervision(request, pk: int):
                                                note=data.get("facts", ""))
             elif action == "ruling_notice":
                 _n, warnings = services.ruling_notice_record(
-                    actor=user, enrolment=enrolment, notice_received_on=_date(data.get("notice_received_on", "")),
-                    documents_received_on=_optional_date(data.get("documents_received_on", "")),
-                    ruling_effective_on=_optional_date(data.get("ruling_effective_on", "")),
+                    actor=user, enrolment=enrolment, notice_received_on=form_date(data.get("notice_received_on", "")),
+                    documents_received_on=form_date_or_none(data.get("documents_received_on", "")),
+                    ruling_effective_on=form_date_or_none(data.get("ruling_effective_on", "")),
                     note=data.get("note", ""))
                 for w in warnings:
                     messages.warning(request, w)
             elif action == "activity":
                 services.activity_record(actor=user, enrolment=enrolment, kind=data.get("kind", ""),
-                                         on=_date(data.get("on", "")), hours=data.get("hours", ""),
+                                         on=form_date(data.get("on", "")), hours=data.get("hours", ""),
                                          topic=data.get("topic", ""))
             elif action == "relocation":
                 _r, warnings = services.relocation_apply(
                     actor=user, enrolment=enrolment, new_residence=data.get("new_residence", ""),
                     new_agency=data.get("new_agency", ""), reason=data.get("reason", ""),
-                    applied_on=_date(data.get("applied_on", "")), move_on=_date(data.get("move_on", "")))
+                    applied_on=form_date(data.get("applied_on", "")), move_on=form_date(data.get("move_on", "")))
                 for w in warnings:
                     messages.warning(request, w)
             elif action == "relocation_step":
-                relocation = get_object_or_404(Relocation, pk=_id(data.get("relocation")), enrolment=enrolment)
+                relocation = get_object_or_404(Relocation, pk=form_id(data.get("relocation")), enrolment=enrolment)
                 services.relocation_step(actor=user, relocation=relocation, step=data.get("step", ""),
-                                         on=_date(data.get("on", "")), note=data.get("note", ""))
+                                         on=form_date(data.get("on", "")), note=data.get("note", ""))
                 if relocation.enrolment.status != "active" or data.get("step") == "reported":
                     return redirect(enrolment.person)
             elif action == "revocation":
                 services.revocation_propose(
-                    actor=user, enrolment=enrolment, on=_date(data.get("on", "")), court=data.get("court", ""),
+                    actor=user, enrolment=enrolment, on=form_date(data.get("on", "")), court=data.get("court", ""),
                     evidence=data.get("evidence", ""), arrest_requested=bool(data.get("arrest_requested")),
-                    procuratorate_copied_on=_optional_date(data.get("procuratorate_copied_on", "")))
+                    procuratorate_copied_on=form_date_or_none(data.get("procuratorate_copied_on", "")))
             elif action == "revocation_step":
-                revocation = get_object_or_404(Revocation, pk=_id(data.get("revocation")), enrolment=enrolment)
+                revocation = get_object_or_404(Revocation, pk=form_id(data.get("revocation")), enrolment=enrolment)
                 outcome = data.get("outcome", "")
                 services.revocation_record(actor=user, revocation=revocation, step=data.get("step", ""),
-                                           on=_date(data.get("on", "")), custody=bool(data.get("custody")),
+                                           on=form_date(data.get("on", "")), custody=bool(data.get("custody")),
                                            revoked={"revoked": True, "rejected": False}.get(outcome),
                                            note=data.get("note", ""))
             elif action == "terminate":
-                services.correction_terminate(actor=user, enrolment=enrolment, on=_date(data.get("on", "")),
+                services.correction_terminate(actor=user, enrolment=enrolment, on=form_date(data.get("on", "")),
                                               reason=data.get("reason", ""), note=data.get("note", ""))
                 return redirect(enrolment.person)
         except ValidationError as exc:
@@ -241,14 +229,14 @@ def assessments(request, person_pk: int):
         data, user = request.POST, request.user
         try:
             if data.get("action") == "complete":
-                assessment = get_object_or_404(PreSentenceAssessment, pk=_id(data.get("assessment")), person=person)
+                assessment = get_object_or_404(PreSentenceAssessment, pk=form_id(data.get("assessment")), person=person)
                 services.pre_sentence_assessment_complete(actor=user, assessment=assessment,
-                                                          on=_date(data.get("on", "")),
+                                                          on=form_date(data.get("on", "")),
                                                           conclusion=data.get("conclusion", ""))
             else:
                 services.pre_sentence_assessment_request(actor=user, person=person,
                                                          requested_by=data.get("requested_by", ""),
-                                                         received_on=_date(data.get("received_on", "")),
+                                                         received_on=form_date(data.get("received_on", "")),
                                                          fast_track=bool(data.get("fast_track")))
         except ValidationError as exc:
             messages.error(request, "；".join(exc.messages))

@@ -1,5 +1,3 @@
-import datetime as dt
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,20 +9,10 @@ from django.views.decorators.http import require_http_methods
 from accounts.models import User
 from casework.selectors import cases_visible_to
 from orgs.models import Area
+from tongxing.forms import form_date, form_ids
 
 from . import selectors, services
 from .models import SupervisionSession, Training, VolunteerTask
-
-
-def _date(value: str, field: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value or "")
-    except ValueError:
-        raise ValidationError({field: [_("“%(date)s” is not a date like 2026-12-31.") % {"date": value}]}) from None
-
-
-def _ids(values) -> list[int]:
-    return [int(v) for v in values if str(v).isdecimal()]
 
 
 @login_required
@@ -38,21 +26,21 @@ def registry(request):
     if request.method == "POST":
         data, action = request.POST, request.POST.get("action")
         try:
-            chosen = volunteers.filter(pk__in=_ids(data.getlist("volunteers")))
+            chosen = volunteers.filter(pk__in=form_ids(data.getlist("volunteers")))
             if action == "volunteer":
                 area_id = data.get("area", "")
                 services.volunteer_save(actor=user, data={
                     "name": data.get("name", ""), "phone": data.get("phone", ""), "skills": data.get("skills", ""),
-                    "availability": data.get("availability", ""), "joined_on": _date(data.get("joined_on"), "joined_on"),
+                    "availability": data.get("availability", ""), "joined_on": form_date(data.get("joined_on"), "joined_on"),
                     "area": Area.objects.filter(pk=int(area_id)).first() if area_id.isdecimal() else None,
                     "user": User.objects.filter(pk=int(data["user"]), role="volunteer").first()
                     if data.get("user", "").isdecimal() else None})
             elif action == "training":
                 services.training_record(actor=user, title=data.get("title", ""),
-                                         held_on=_date(data.get("held_on"), "held_on"), hours=data.get("hours", ""),
+                                         held_on=form_date(data.get("held_on"), "held_on"), hours=data.get("hours", ""),
                                          trainer=data.get("trainer", ""), attendees=chosen)
             elif action == "supervision":
-                services.supervision_record(actor=user, held_on=_date(data.get("held_on"), "held_on"),
+                services.supervision_record(actor=user, held_on=form_date(data.get("held_on"), "held_on"),
                                             volunteers=chosen, topic=data.get("topic", ""),
                                             notes=data.get("notes", ""), follow_up=data.get("follow_up", ""))
             messages.success(request, _("Saved."))
@@ -87,7 +75,7 @@ def detail(request, pk: int):
                 case_id = data.get("case", "")
                 case = get_object_or_404(cases, pk=int(case_id) if case_id.isdecimal() else 0)
                 services.task_assign(actor=request.user, volunteer=volunteer, case=case, task=data.get("task", ""),
-                                     due_on=_date(data.get("due_on"), "due_on"))
+                                     due_on=form_date(data.get("due_on"), "due_on"))
             else:
                 task_id = data.get("task_id", "")
                 task = get_object_or_404(VolunteerTask, pk=int(task_id) if task_id.isdecimal() else 0,
