@@ -6,11 +6,10 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 
 from accounts.models import User
-from audit.services import audit_record
 from people.selectors import people_visible_to, person_get_visible
 from people.services import person_file_opened
 
-from . import brief, services
+from . import services
 from .models import AnalysisDimension, Conference
 
 router = Router(tags=["conferences"])
@@ -160,7 +159,5 @@ def hold(request, conference_id: int, payload: HoldIn):
 def brief_docx(request, conference_id: int, training: bool = False, reason: str = ""):
     conference = _conference(request, conference_id)
     person_file_opened(actor=request.user, person=conference.person, reason=reason)
-    content = brief.conference_brief(conference, training=training)
-    audit_record(actor=request.user, action="document.conference_training" if training else "document.conference_brief",
-                 target=conference, person=conference.person)
+    content = services.brief_generate(actor=request.user, conference=conference, training=training)
     return HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")

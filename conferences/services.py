@@ -142,3 +142,15 @@ def dimension_save(*, actor, code: str, name: str, order: int, is_active: bool =
     audit_record(actor=actor, action="conference.dimension_saved", target=dimension,
                  changes={"name": dimension.name, "active": is_active})
     return dimension
+
+
+def brief_generate(*, actor, conference: Conference, training: bool = False) -> bytes:
+    """The pseudonymised brief (or training material) as Word, for conveners only; every generation is audited.
+    The caller has opened the file (with the reason a leader gives) first."""
+    from . import brief
+
+    _require_convener(actor, conference.person)
+    content = brief.conference_brief(conference, training=training)
+    audit_record(actor=actor, action="document.conference_training" if training else "document.conference_brief",
+                 target=conference, person=conference.person)
+    return content

@@ -9,7 +9,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from audit.services import audit_record
 from incidents.models import Incident
 from people.access import open_file
 from people.selectors import people_visible_to
@@ -107,9 +106,7 @@ def conference_brief(request, pk: int, training: bool = False):
     _person, interruption = open_file(request, conference.person_id)  # audited; leaders give their reason first
     if interruption:
         return interruption
-    content = brief.conference_brief(conference, training=training)
-    audit_record(actor=request.user, action="document.conference_training" if training else "document.conference_brief",
-                 target=conference, person=conference.person)
+    content = services.brief_generate(actor=request.user, conference=conference, training=training)
     name = "培训案例" if training else "个案讨论会材料"
     response = HttpResponse(content, content_type=(
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document"))

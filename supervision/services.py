@@ -77,7 +77,7 @@ def _leave_decision_duty(leave: LeaveApplication) -> None:
     person = leave.enrolment.person
     office = selectors.office_of(person)
     deciding_org, role = (office, Role.JUDICIAL_OFFICER) if leave.approval_level == LeaveLevel.OFFICE else (
-        office.parent or office, Role.BUREAU_LEADER)
+        _county_of(person), Role.BUREAU_LEADER)
     duty_open(key=f"leave_decision:{leave.pk}", kind="leave_decision", person=person, organisation=deciding_org,
               owner_role=role, due_on=max(timezone.localdate(), leave.leave_on - dt.timedelta(days=1)),
               title=_("Decide the leave application of %(name)s (%(days)s days)") % {
