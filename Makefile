@@ -31,9 +31,11 @@ run: $(VENV)/.base | var
 	DEBUG=1 $(PY) manage.py demo_load
 	@echo
 	@echo "Tongxing is at http://127.0.0.1:8000/  (API docs: http://127.0.0.1:8000/api/docs)"
+	@echo "Demo only: leaders and administrators sign in without the second factor that production requires of them"
+	@echo "(TWO_FACTOR_ROLES); anyone may turn it on under My account."
 	@# The task worker (imports, long reports) runs beside the server and stops with it.
 	DEBUG=1 $(PY) manage.py db_worker --no-startup-delay & WORKER=$$!; trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
-		DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+		DEBUG=1 TWO_FACTOR_ROLES= $(PY) manage.py runserver 127.0.0.1:8000
 
 ## make test — the whole suite on SQLite, then again on PostgreSQL when one is reachable.
 test: $(VENV)/.dev browser-deps

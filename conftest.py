@@ -8,6 +8,14 @@ from demo.builder import load_demo
 from people.models import Person
 
 
+@pytest.fixture(autouse=True)
+def _second_factor_only_where_tested(request, settings):
+    """Two-factor sign-in is on for leaders and administrators by default; the tests of other features sign them
+    in with the password alone, and the tests marked `two_factor` keep the production setting."""
+    if "two_factor" not in request.keywords:
+        settings.TWO_FACTOR_ROLES = []
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
@@ -36,6 +44,17 @@ def login(db, staff):
 def xiaoyu(db) -> Person:
     """The seed's case: 小宇(化名), Shanghai-model district, owned by sh_social."""
     return Person.objects.select_related("area", "organisation", "owner").get(pseudonym="小宇")
+
+
+@pytest.fixture
+def adult(db) -> Person:
+    """A Shanghai-model adult under community correction, with an offence on file (juveniles' files are only
+    their case team's, so leaders and administrators are shown reading an adult's)."""
+    from people.selectors import juvenile_filter
+
+    return (Person.objects.filter(area__path__startswith="310000/", enrolments__population="correction")
+            .exclude(enrolments__offence="").exclude(juvenile_filter()).select_related("area", "owner")
+            .order_by("pk").first())
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@ import secrets
 from functools import cached_property
 
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +17,10 @@ class User(AbstractUser):
     team = models.ForeignKey("orgs.Team", verbose_name=_("team"), null=True, blank=True, on_delete=models.SET_NULL,
                              related_name="members")
     full_name = models.CharField(_("full name"), max_length=50, blank=True)
+    # The 所长/站长: sees the juveniles their organisation reaches, who are otherwise only their case team's.
+    heads_office = models.BooleanField(_("heads the organisation"), default=False)
+    # Kept on the row (loaded on every request anyway) so every session of the account asks for the code at once.
+    two_factor_on = models.BooleanField(_("two-factor sign-in on"), default=False, editable=False)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
 
     class Meta:
@@ -25,6 +30,9 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.display_name
+
+    def delete(self, *args, **kwargs):
+        raise PermissionDenied("Accounts are deactivated (is_active), not deleted: the audit trail names them.")
 
     @property
     def display_name(self) -> str:

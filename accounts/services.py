@@ -35,7 +35,7 @@ def api_token_revoke(*, actor: User, token: ApiToken) -> None:
 
 @transaction.atomic
 def user_create(*, actor: User | None, username: str, password: str, role: str, organisation, team=None,
-                full_name: str = "") -> User:
+                full_name: str = "", heads_office: bool = False) -> User:
     """Create a staff account. `actor` is None only for the demo loader and set-up commands."""
     if actor is not None and not actor.policy.manages_orgs:
         raise PermissionDenied(_("Only administrators create accounts."))
@@ -43,12 +43,14 @@ def user_create(*, actor: User | None, username: str, password: str, role: str, 
         raise PermissionDenied(_("That organisation is outside your area."))
     if team is not None and team.organisation_id != organisation.pk:
         raise ValidationError({"team": [_("The team belongs to another organisation.")]})
-    user = User(username=username, role=role, organisation=organisation, team=team, full_name=full_name)
+    user = User(username=username, role=role, organisation=organisation, team=team, full_name=full_name,
+                heads_office=heads_office)
     validate_password(password, user)
     user.set_password(password)
     user.full_clean(exclude=["password"])
     user.save()
-    audit_record(actor=actor, action="user.created", target=user, changes={"role": role, "organisation": organisation.pk})
+    audit_record(actor=actor, action="user.created", target=user,
+                 changes={"role": role, "organisation": organisation.pk, "heads_office": heads_office})
     return user
 
 
@@ -57,6 +59,10 @@ def token_user(raw: str) -> User | None:
     token = (ApiToken.objects.select_related("user").filter(key_hash=ApiToken.hash_key(raw), revoked_at__isnull=True)
              .first())
     if token is None or not token.user.is_active:
+        return None
+    from .twofactor import token_allowed
+
+    if not token_allowed(token.user):
         return None
     now = timezone.now()
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 300:

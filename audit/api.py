@@ -1,10 +1,11 @@
 import datetime as dt
 
 from ninja import Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from people.selectors import person_get_visible
 from people.services import person_file_opened
+from tongxing.api_schemas import ErrorOut, Pagination
 
 from .selectors import audit_events_all, audit_events_for_person
 
@@ -26,9 +27,9 @@ class AuditEventOut(Schema):
     changes: dict
 
 
-@router.get("/events", response=list[AuditEventOut],
+@router.get("/events", response={200: list[AuditEventOut], 404: ErrorOut},
             summary="Audit events: of one person (staff who can see them) or all (administrators)")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_events(request, person: int | None = None, action: str | None = None, reason: str = ""):
     """A person's trail is part of their file: reading it is audited, and leaders pass `reason`."""
     if person is not None:

@@ -70,3 +70,40 @@ class ChainHead(models.Model):
 
     seq = models.BigIntegerField(default=0)
     hash = models.CharField(max_length=64, blank=True)
+
+
+class AuditAnchor(models.Model):
+    """Where the table's chain now starts: events `first_seq`..`seq` were moved to one archive file and deleted here.
+
+    One row per archive file, never changed or deleted: the catalogue of the archives. The newest row's `seq` and
+    `hash` are what `audit.chain.verify` continues from; each file joins the previous row (`prev_hash`) and is named
+    here with its SHA-256, so a changed file or a changed catalogue is found (docs/security.md)."""
+
+    created_at = models.DateTimeField(_("archived at"), auto_now_add=True)
+    first_seq = models.BigIntegerField()
+    seq = models.BigIntegerField(unique=True)  # the last archived event's
+    prev_hash = models.CharField(max_length=64, blank=True)  # the hash the file's first event links to
+    hash = models.CharField(max_length=64)  # the last archived event's
+    count = models.BigIntegerField()
+    first_at = models.DateTimeField()
+    last_at = models.DateTimeField()
+    file_name = models.CharField(max_length=200, unique=True)
+    file_sha256 = models.CharField(max_length=64)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("audit archive")
+        verbose_name_plural = _("audit archives")
+        ordering = ["seq"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} (seq {self.first_seq}–{self.seq})"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("Audit archive records are never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Audit archive records are never deleted.")

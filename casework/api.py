@@ -6,15 +6,17 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from accounts.selectors import users_visible_to
 from people.api import Ref, api_field_names
 from people.selectors import person_get_visible
 from people.services import person_file_opened
+from tongxing.permissions import require
+from tongxing.api_schemas import ErrorOut, Pagination
 
 from . import selectors, services
-from .models import Approval, ProtocolStep, Transfer
+from .models import Approval, ProtocolStep
 
 router = Router(tags=["casework"])
 
@@ -89,7 +91,7 @@ class CaseIn(Schema):
 
 
 @router.get("", response=list[CaseOut], summary="Cases visible to the caller")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_cases(request, stage: str = "", mine: bool = False, person: int | None = None):
     cases = selectors.cases_visible_to(user=request.user)
     if stage:
@@ -101,7 +103,7 @@ def list_cases(request, stage: str = "", mine: bool = False, person: int | None 
     return [_case_out(c) for c in cases.order_by("-stage_since", "-id")]
 
 
-@router.post("", response={201: CaseDetailOut}, summary="Take on a case (接案)")
+@router.post("", response={201: CaseDetailOut, 404: ErrorOut}, summary="Take on a case (接案)")
 def open_case(request, payload: CaseIn):
     person = person_get_visible(user=request.user, pk=payload.person_id)
     owner = None
@@ -127,7 +129,7 @@ class ActionIn(Schema):
     expected_version: int | None = None
 
 
-@router.post("/{int:case_id}/actions/{action}", response=CaseOut,
+@router.post("/{int:case_id}/actions/{action}", response={200: CaseOut, 409: ErrorOut},
              summary="Take an action of the stage table (begin_assessment, request_opening, start_intervention, "
                      "start_review, continue_intervention, request_closing, request_stop, reopen)")
 def act(request, case_id: int, action: str, payload: ActionIn):
@@ -350,24 +352,24 @@ def save_plan(request, case_id: int, payload: PlanIn):
                                               note=payload.note))
 
 
-class NoteIn(Schema):
+class CaseNoteIn(Schema):
     note: str = ""
 
 
 @router.post("/{int:case_id}/plan/submit", response={201: dict}, summary="Submit the draft plan for approval")
-def submit_plan(request, case_id: int, payload: NoteIn):
+def submit_plan(request, case_id: int, payload: CaseNoteIn):
     approval = services.plan_submit(actor=request.user, case=_case(request, case_id), note=payload.note)
     return Status(201, {"approval_id": approval.pk})
 
 
-class ReviewIn(Schema):
+class PlanReviewIn(Schema):
     reviewed_on: dt.date
     note: str
     next_review_on: dt.date | None = None
 
 
 @router.post("/{int:case_id}/plan/reviews", response={201: dict})
-def review_plan(request, case_id: int, payload: ReviewIn):
+def review_plan(request, case_id: int, payload: PlanReviewIn):
     review = services.plan_review_record(actor=request.user, case=_case(request, case_id), **payload.dict())
     return Status(201, {"review_id": review.pk})
 
@@ -385,7 +387,7 @@ def decide_family_focus(request, case_id: int, payload: FamilyFocusIn):
 
 
 @router.post("/{int:case_id}/steps/{int:step_id}/done", response=CaseDetailOut, summary="Mark a manual protocol step done")
-def step_done(request, case_id: int, step_id: int, payload: NoteIn):
+def step_done(request, case_id: int, step_id: int, payload: CaseNoteIn):
     case = _case(request, case_id)
     step = get_object_or_404(ProtocolStep, pk=step_id, protocol_id=case.protocol_id)
     services.step_mark_done(actor=request.user, case=case, step=step, note=payload.note)
@@ -397,25 +399,27 @@ class TransferIn(Schema):
     reason: str
 
 
-class DecisionIn(Schema):
+class ApprovalDecisionIn(Schema):
     approve: bool
     note: str = ""
 
 
 @router.post("/{int:case_id}/transfers", response={201: dict})
 def request_transfer(request, case_id: int, payload: TransferIn):
+    case = _case(request, case_id)
+    require(request.user, "casework.own_case", case)  # refused before the payload is looked into
     to_owner = users_visible_to(user=request.user).filter(pk=payload.to_owner_id).first()
     if to_owner is None:
         raise ValidationError({"to_owner_id": [_("No such active user within your reach.")]})
     with api_field_names():
-        transfer = services.transfer_request(actor=request.user, case=_case(request, case_id), to_owner=to_owner,
+        transfer = services.transfer_request(actor=request.user, case=case, to_owner=to_owner,
                                              reason=payload.reason)
     return Status(201, {"transfer_id": transfer.pk})
 
 
 @router.post("/transfers/{int:transfer_id}/decision", response=dict, summary="Accept (approve=true) or decline")
-def decide_transfer(request, transfer_id: int, payload: DecisionIn):
-    transfer = get_object_or_404(Transfer, pk=transfer_id)
+def decide_transfer(request, transfer_id: int, payload: ApprovalDecisionIn):
+    transfer = get_object_or_404(selectors.transfers_decided_by(user=request.user), pk=transfer_id)
     transfer = services.transfer_decide(actor=request.user, transfer=transfer, accept=payload.approve,
                                         note=payload.note)
     return {"status": transfer.status}
@@ -443,7 +447,7 @@ def approval_queue(request):
 
 
 @router.post("/approvals/{int:approval_id}/decision", response=ApprovalOut)
-def decide_approval(request, approval_id: int, payload: DecisionIn):
+def decide_approval(request, approval_id: int, payload: ApprovalDecisionIn):
     visible = selectors.cases_visible_to(user=request.user).values("pk")
     approval = get_object_or_404(Approval.objects.select_related("requested_by"), pk=approval_id, case__in=visible)
     return _approval_out(services.approval_decide(actor=request.user, approval=approval, approve=payload.approve,
@@ -503,7 +507,7 @@ def get_agreement(request, case_id: int, reason: str = ""):
     return Agreement.objects.filter(case=_read(request, case_id, reason)).first()
 
 
-class ReviewOut(ReviewIn):
+class ReviewOut(PlanReviewIn):
     id: int
     plan_version: int
     by: str

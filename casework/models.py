@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from people.populations import Population
+from tongxing.records import KeptRecord
 
 
 class PracticeRule(models.Model):
@@ -104,7 +105,7 @@ class Mode(models.TextChoices):
     OTHER = "other", _("other")
 
 
-class Case(models.Model):
+class Case(KeptRecord):
     """One service episode of one person, owned by one worker of one organisation (per the district's model)."""
 
     person = models.ForeignKey("people.Person", verbose_name=_("person"), on_delete=models.PROTECT,
@@ -223,7 +224,7 @@ class Met(models.TextChoices):
     NOBODY = "nobody", _("nobody")
 
 
-class Contact(models.Model):
+class Contact(KeptRecord):
     """接触记录: one contact with the person or their family."""
 
     case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="contacts")

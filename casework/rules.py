@@ -2,7 +2,8 @@
 
 import rules
 
-from people.rules import can_reach_person, edits_people, has_role
+from accounts.roles import Action
+from people.rules import can_reach_person, can_write_person, has_role, reaches
 
 
 @rules.predicate
@@ -13,7 +14,7 @@ def owns_case(user, case) -> bool:
 @rules.predicate
 def on_case_team(user, case) -> bool:
     """The owner, their team, or staff of the case's organisation who keep files."""
-    if case is None:
+    if case is None or not user.policy.edits_people:  # roles that only read (leaders) are never on a case team
         return False
     if case.owner_id == user.pk or (user.team_id and case.owner.team_id == user.team_id):
         return True
@@ -38,9 +39,14 @@ def reaches_case_person(user, case) -> bool:
     return case is not None and can_reach_person(user, case.person)
 
 
-rules.add_perm("casework.open_case", has_role & edits_people & can_reach_person)
+@rules.predicate
+def approves_case_person(user, case) -> bool:
+    return case is not None and reaches(user, case.person, Action.APPROVE)
+
+
+rules.add_perm("casework.open_case", has_role & can_write_person)
 rules.add_perm("casework.view_case", has_role & reaches_case_person)
 rules.add_perm("casework.own_case", has_role & owns_case & reaches_case_person)
 rules.add_perm("casework.work_on_case", has_role & (on_case_team | assigned_to_person) & reaches_case_person)
 rules.add_perm("casework.team_case", has_role & on_case_team & reaches_case_person)
-rules.add_perm("casework.approve", has_role & approves_for_case & reaches_case_person)
+rules.add_perm("casework.approve", has_role & approves_for_case & approves_case_person)

@@ -7,7 +7,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from accounts.roles import Scope
+from accounts.roles import Action, Relation, relations_for
 from orgs.models import ServiceRule
 from orgs.selectors import service_rule_for
 from people.models import Assignment
@@ -29,20 +29,21 @@ def practice_rule(district, key: str) -> PracticeRule:
 
 
 def case_scope_filter(user) -> Q:
-    """Whose cases a user reaches: like the person scope, but by the case's own owner and organisation, so a worker
-    who owns one of a person's cases does not see the person's other cases."""
+    """Whose cases a user reaches: the access matrix's read relations, but by the case's own owner and
+    organisation, so a worker who owns one of a person's cases does not see the person's other cases."""
     if not getattr(user, "is_authenticated", False) or not user.is_active or not user.role:
         return Q(pk__in=[])
-    reach = Q(Exists(Assignment.objects.filter(person=OuterRef("person_id"), user=user)))
-    scope = user.policy.person_scope
-    if scope == Scope.OWN_AND_TEAM:
-        reach |= Q(owner=user)
-        if user.team_id:
-            reach |= Q(owner__team_id=user.team_id)
-    if scope in (Scope.ORGANISATION, Scope.OFFICE_AREA) and user.organisation_id:
-        reach |= Q(organisation_id=user.organisation_id)
-    if scope in (Scope.OFFICE_AREA, Scope.AREA) and user.area_path:
-        reach |= Q(person__area__path__startswith=user.area_path)
+    by_relation = {
+        Relation.OWN: Q(owner=user) | Q(Exists(Assignment.objects.filter(person=OuterRef("person_id"), user=user))),
+        Relation.TEAM: Q(owner__team_id=user.team_id) if user.team_id else Q(pk__in=[]),
+        Relation.OFFICE: Q(organisation_id=user.organisation_id) if user.organisation_id else Q(pk__in=[]),
+        Relation.OTHER_OFFICE: (Q(person__area__path__startswith=user.area_path) if user.area_path
+                                else Q(pk__in=[])),
+        Relation.OTHER_DISTRICT: Q(),
+    }
+    reach = Q(pk__in=[])
+    for relation in relations_for(user.role, Action.READ):
+        reach |= by_relation[relation]
     return reach
 
 
@@ -258,13 +259,18 @@ def has_consent(*, person, kind: str) -> bool:
     return bool(latest and latest.given and latest.withdrawn_on is None)
 
 
-def transfers_waiting_for(*, user) -> list:
+def transfers_decided_by(*, user) -> QuerySet:
     """Transfers the user decides: to them, or to their organisation when they hold its approving role."""
-    from .models import Transfer, TransferStatus
+    from .models import Transfer
 
-    waiting = (Transfer.objects.filter(status=TransferStatus.PENDING)
-               .select_related("case__person", "to_owner", "from_owner", "to_organisation"))
-    mine = waiting.filter(to_owner=user)
+    transfers = Transfer.objects.select_related("case__person", "to_owner", "from_owner", "to_organisation")
+    mine = transfers.filter(to_owner=user)
     if holds_an_approving_role(user) and user.organisation_id:
-        mine = mine | waiting.filter(to_organisation_id=user.organisation_id)
-    return list(mine.distinct())
+        mine = mine | transfers.filter(to_organisation_id=user.organisation_id)
+    return mine.distinct()
+
+
+def transfers_waiting_for(*, user) -> list:
+    from .models import TransferStatus
+
+    return list(transfers_decided_by(user=user).filter(status=TransferStatus.PENDING))

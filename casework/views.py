@@ -25,12 +25,16 @@ from .forms import (
     GoalFormSet, MeetingArrangementForm, OpinionForm, PlanMetaForm, PlanReviewForm, ReasonForm, StepDoneForm,
     TransferForm,
 )
-from .models import Agreement, Approval, ApprovalStatus, Mode, ProtocolStep, Stage, Transfer, TransferStatus
+from .models import Agreement, Approval, ApprovalStatus, Mode, ProtocolStep, Stage, TransferStatus
 from .transitions import TRANSITIONS
 
 
-def _case(request, pk: int):
-    return get_object_or_404(selectors.cases_visible_to(user=request.user), pk=pk)
+def _case(request, pk: int, perm: str | None = None):
+    """The case, or 404 out of reach; with `perm`, refused before any form is shown to someone who may not use it."""
+    case = get_object_or_404(selectors.cases_visible_to(user=request.user), pk=pk)
+    if perm and not request.user.has_perm(perm, case if perm.startswith("casework.") else case.person):
+        raise PermissionDenied(_("Your role does not allow this action on this case."))
+    return case
 
 
 def _form_page(request, form, case, title, *, extra=None):
@@ -112,6 +116,10 @@ def case_act(request, pk: int, action: str):
     transition = TRANSITIONS.get(action)
     if transition is None:
         raise PermissionDenied(_("Unknown action."))
+    # The same rule as the service: the case worker acts; an approver takes the approver's actions.
+    by_approver = transition.by_approver and request.user.pk != case.owner_id
+    if not request.user.has_perm("casework.approve" if by_approver else "casework.own_case", case):
+        raise PermissionDenied(_("Your role does not allow this action on this case."))
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         version = request.POST.get("version", "")
@@ -138,6 +146,8 @@ def approval_queue(request):
 def approval_decide(request, pk: int):
     approval = get_object_or_404(Approval.objects.select_related("case", "plan"), pk=pk,
                                  case__in=selectors.cases_visible_to(user=request.user).values("pk"))
+    if not request.user.has_perm("casework.approve", approval.case):
+        raise PermissionDenied(_("Only the approvers for this case decide its requests."))
     form = DecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -179,7 +189,7 @@ def contact_new(request, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def appointment_new(request, pk: int):
-    case = _case(request, pk)
+    case = _case(request, pk, "casework.work_on_case")
     minutes, hint = selectors.planned_minutes_for_next_interview(case)
     form = AppointmentForm(request.POST or None, initial={"planned_minutes": minutes, "mode": case.meeting_mode,
                                                           "place": case.meeting_place})
@@ -193,13 +203,14 @@ def appointment_new(request, pk: int):
     return _form_page(request, form, case, _("Book the next contact"), extra={"hint": hint})
 
 
-def _simple_form_view(form_class, service, title, *, initial=None, fields_to_kwargs=None):
-    """A case form whose cleaned data goes straight to one service as keyword arguments."""
+def _simple_form_view(form_class, service, title, *, perm, initial=None, fields_to_kwargs=None):
+    """A case form whose cleaned data goes straight to one service as keyword arguments; `perm` is the one the
+    service requires, asked before the form is shown."""
 
     @login_required
     @require_http_methods(["GET", "POST"])
     def view(request, pk: int):
-        case = _case(request, pk)
+        case = _case(request, pk, perm)
         form = form_class(request.POST or None, initial=initial(case) if initial else None)
         if request.method == "POST" and form.is_valid():
             kwargs = fields_to_kwargs(form.cleaned_data) if fields_to_kwargs else form.cleaned_data
@@ -215,17 +226,18 @@ def _simple_form_view(form_class, service, title, *, initial=None, fields_to_kwa
 
 
 assessment_new = _simple_form_view(AssessmentForm, services.assessment_record, gettext_lazy("Assessment"),
-                                   fields_to_kwargs=lambda data: {"data": data})
+                                   perm="casework.own_case", fields_to_kwargs=lambda data: {"data": data})
 opinion_new = _simple_form_view(OpinionForm, services.supervisor_opinion_record,
-                                gettext_lazy("Supervisor's opinion"))
+                                gettext_lazy("Supervisor's opinion"), perm="casework.approve")
 agreement_edit = _simple_form_view(AgreementForm, services.agreement_sign, gettext_lazy("Service agreement"),
-                                   initial=lambda case: {"signed_on": dt.date.today()})
+                                   perm="casework.own_case", initial=lambda case: {"signed_on": dt.date.today()})
 meetings_edit = _simple_form_view(
     MeetingArrangementForm, services.meeting_arrangement_set, gettext_lazy("Agreed frequency and place"),
+    perm="casework.own_case",
     initial=lambda case: {"every_days": case.meeting_every_days, "mode": case.meeting_mode,
                           "place": case.meeting_place})
 plan_review_new = _simple_form_view(PlanReviewForm, services.plan_review_record, gettext_lazy("Review the plan"),
-                                    initial=lambda case: {"reviewed_on": dt.date.today()})
+                                    perm="casework.own_case", initial=lambda case: {"reviewed_on": dt.date.today()})
 
 
 def _goals_from(formset, case, user) -> list[dict]:
@@ -318,7 +330,7 @@ def step_done(request, pk: int, step_pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def transfer_new(request, pk: int):
-    case = _case(request, pk)
+    case = _case(request, pk, "casework.own_case")
     allowed = owner_roles_for(district=selectors.case_district(case), populations=[case.population])
     workers = users_visible_to(user=request.user).filter(role__in=allowed).exclude(pk=case.owner_id)
     form = TransferForm(request.POST or None, workers=workers)
@@ -335,7 +347,7 @@ def transfer_new(request, pk: int):
 @login_required
 @require_POST
 def transfer_decide(request, pk: int):
-    transfer = get_object_or_404(Transfer, pk=pk)
+    transfer = get_object_or_404(selectors.transfers_decided_by(user=request.user), pk=pk)  # others: 404
     try:
         services.transfer_decide(actor=request.user, transfer=transfer, accept=request.POST.get("accept") == "1",
                                  note=request.POST.get("note", ""))
@@ -372,7 +384,7 @@ def consent_withdraw(request, pk: int, consent_pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def consent_new(request, pk: int):
-    case = _case(request, pk)
+    case = _case(request, pk, "people.change_person")
     form = ConsentForm(request.POST or None, initial={"on": dt.date.today(), "given": True, "method": "written"})
     if request.method == "POST" and form.is_valid():
         try:

@@ -8,6 +8,7 @@ from ninja import Router, Schema, Status
 from accounts.models import User
 from people.selectors import people_visible_to, person_get_visible
 from people.services import person_file_opened
+from tongxing.api_schemas import ErrorOut
 
 from . import services
 from .models import AnalysisDimension, Conference
@@ -96,8 +97,8 @@ def dimensions(request):
     return list(AnalysisDimension.objects.filter(is_active=True))
 
 
-@router.post("", response={201: ConferenceOut}, summary="Schedule a case conference with staff and external "
-                                                         "participants")
+@router.post("", response={201: ConferenceOut, 404: ErrorOut},
+             summary="Schedule a case conference with staff and external participants")
 def schedule(request, payload: ScheduleIn):
     person = person_get_visible(user=request.user, pk=payload.person_id)
     incident = None
@@ -127,7 +128,7 @@ def detail(request, conference_id: int, reason: str = ""):
     return conference
 
 
-class DecisionIn(Schema):
+class ConferenceDecisionIn(Schema):
     text: str
     owner_id: int
     due_on: dt.date
@@ -139,7 +140,7 @@ class HoldIn(Schema):
     service_so_far: str
     analyses: dict[str, str]
     recommendations: str = ""
-    decisions: list[DecisionIn] = []
+    decisions: list[ConferenceDecisionIn] = []
 
 
 @router.post("/{int:conference_id}/held", response=ConferenceOut,

@@ -6,6 +6,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from tongxing.records import KeptRecord
+
 
 class AnalysisDimension(models.Model):
     code = models.CharField(_("code"), max_length=32, unique=True)
@@ -26,7 +28,7 @@ class ConferenceStatus(models.TextChoices):
     CANCELLED = "cancelled", _("cancelled")
 
 
-class Conference(models.Model):
+class Conference(KeptRecord):
     person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="conferences")
     case = models.ForeignKey("casework.Case", null=True, blank=True, on_delete=models.SET_NULL,
                              related_name="conferences")

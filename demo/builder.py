@@ -87,10 +87,10 @@ def person_name(fake: Faker, sex: str) -> str:
     return fake.last_name() + (fake.first_name_male() if sex == "M" else fake.first_name_female())
 
 
-def _user(d: District, key: str, role: str, org, team=None, fake: Faker | None = None) -> User:
+def _user(d: District, key: str, role: str, org, team=None, fake: Faker | None = None, heads_office=False) -> User:
     username = f"{d.prefix}_{key}"
     user = user_create(actor=None, username=username, password=DEMO_PASSWORD, role=role, organisation=org, team=team,
-                       full_name=fake.name())
+                       full_name=fake.name(), heads_office=heads_office)
     d.users[key] = user
     return user
 
@@ -146,7 +146,8 @@ def _build_structure(d: District, fake: Faker) -> None:
         _user(d, "social", Role.SOCIAL_WORKER, office, team, fake)
         _user(d, "volunteer", Role.VOLUNTEER, office, None, fake)
         _user(d, "officer2", Role.JUDICIAL_OFFICER, d.orgs["offices"][1], None, fake)
-        _user(d, "supervisor2", Role.SUPERVISOR, d.orgs["offices"][1], None, fake)  # the 所长 who approves there
+        _user(d, "supervisor2", Role.SUPERVISOR, d.orgs["offices"][1], None, fake,  # the 所长 who approves there
+              heads_office=True)
     else:
         # Volunteers and community workers, with professional supervision (seed 篇一 3).
         team = team_create(actor=None, organisation=d.orgs["neighbourhoods"][0], name="青少年志愿服务队")
@@ -156,7 +157,7 @@ def _build_structure(d: District, fake: Faker) -> None:
         _user(d, "volunteer", Role.VOLUNTEER, d.orgs["neighbourhoods"][0], team, fake)
         _user(d, "social", Role.SOCIAL_WORKER, office, None, fake)
         _user(d, "supervisor2", Role.SUPERVISOR, office, None, fake)  # approves the 司法所's correction cases
-    _user(d, "officer", Role.JUDICIAL_OFFICER, office, None, fake)
+    _user(d, "officer", Role.JUDICIAL_OFFICER, office, None, fake, heads_office=True)  # the 司法所's 所长
     if "community" not in d.users:
         _user(d, "community", Role.COMMUNITY_WORKER, d.orgs["neighbourhoods"][0], None, fake)
     _user(d, "leader", Role.BUREAU_LEADER, bureau, None, fake)

@@ -58,12 +58,12 @@ def snooze(request, duty_id: int, payload: SnoozeIn):
     return services.duty_snooze(actor=request.user, duty=duty, until=payload.until, reason=payload.reason)
 
 
-class NoteIn(Schema):
+class DutyNoteIn(Schema):
     note: str
 
 
 @router.post("/{duty_id}/done", response=DutyOut, summary="Mark done a duty no recorded event fulfils")
-def done(request, duty_id: int, payload: NoteIn):
+def done(request, duty_id: int, payload: DutyNoteIn):
     duty = get_object_or_404(selectors.duties_of(user=request.user), pk=duty_id)
     return services.duty_mark_done(actor=request.user, duty=duty, note=payload.note)
 

@@ -1,3 +1,5 @@
+import uuid
+
 from django.db import transaction
 from django.shortcuts import get_object_or_404
 from ninja import File, Form, Router, Schema, Status
@@ -35,12 +37,12 @@ def upload(request, kind: Form[str], file: File[UploadedFile]):
 
 
 @router.get("/jobs/{uuid:job_id}", response=JobOut, summary="A check or import job: progress, then rows and errors")
-def job(request, job_id):
+def job(request, job_id: uuid.UUID):
     return get_object_or_404(Job, pk=job_id, user=request.user)
 
 
 @router.post("/jobs/{uuid:job_id}/commit", response={202: JobOut},
              summary="Import a checked file without errors: all rows, or none")
-def commit(request, job_id):
+def commit(request, job_id: uuid.UUID):
     checked = get_object_or_404(Job, pk=job_id, user=request.user, kind="import_check")
     return Status(202, services.commit_start(actor=request.user, checked=checked))

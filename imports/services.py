@@ -19,11 +19,13 @@ from openpyxl import Workbook, load_workbook
 
 from people import idnumbers
 from people.models import Person
-from tongxing.crypto import keyed_hash
+from tongxing.crypto import search_hashes
 
 from .schema import KINDS, parse_date
 
 MAX_ERRORS_KEPT = 1000
+MAX_WORKBOOK_PARTS = 2000  # a list has a few dozen parts; thousands mean a crafted archive
+MACRO_PARTS = ("vbaproject.bin", ".bin")  # VBA projects and ActiveX/OLE binaries: a list needs neither
 PREVIEW_ROWS = 20
 IMPORTERS = {"judicial_officer", "supervisor", "social_worker", "bureau_leader"}
 
@@ -96,8 +98,20 @@ def upload_save(*, actor, kind: str, upload) -> str:
         if not zipfile.is_zipfile(path):
             raise ValidationError({"file": [_("This is not an Excel workbook.")]})
         with zipfile.ZipFile(path) as archive:  # a small zip can inflate to gigabytes: refuse before reading
-            if sum(member.file_size for member in archive.infolist()) > settings.IMPORT_MAX_UNZIPPED_BYTES:
+            members = archive.infolist()
+            names = {member.filename for member in members}
+            if len(members) > MAX_WORKBOOK_PARTS or any(m.flag_bits & 0x1 for m in members):
+                raise ValidationError({"file": [_("This is not an ordinary Excel workbook.")]})  # padded or encrypted
+            if not {"[Content_Types].xml", "xl/workbook.xml"} <= names:
+                raise ValidationError({"file": [_("This is not an Excel workbook.")]})
+            if any(name.lower().endswith(MACRO_PARTS) for name in names):
+                raise ValidationError({"file": [_("The workbook contains macros; save it as a plain .xlsx without "
+                                                  "them.")]})
+            if sum(member.file_size for member in members) > settings.IMPORT_MAX_UNZIPPED_BYTES:
                 raise ValidationError({"file": [_("The workbook is too large once unpacked.")]})
+    except (zipfile.BadZipFile, OSError, ValueError, RuntimeError):  # a damaged archive that still looks like a zip
+        path.unlink(missing_ok=True)
+        raise ValidationError({"file": [_("This is not an Excel workbook.")]}) from None
     except ValidationError:
         path.unlink(missing_ok=True)
         raise
@@ -170,7 +184,7 @@ class Checker:
     def existing(self, rows: list[tuple[int, dict]]) -> list[tuple[int, str, str]]:
         """Checks against the records, a chunk at a time: a known person must be one the user may add to, without
         an active record of this population already."""
-        hashes = {keyed_hash(d["id_number"]): n for n, d in rows if d.get("id_number")}
+        hashes = {h: n for n, d in rows if d.get("id_number") for h in search_hashes(d["id_number"])}
         errors = []
         population = self.spec["population"]
         found = Person.objects.filter(id_number_hash__in=hashes, is_active=True).prefetch_related("enrolments")
@@ -196,6 +210,14 @@ def read_rows(path: Path):
     return book, header, total, ((n, values) for n, values in enumerate(rows, start=2))
 
 
+def _preview_id(number: str) -> str:
+    """The preview stays in the job's result after the import, so it keeps no more of an ID number than a masked
+    display: the region (the birth date and last four, with the person's date of birth, would give the whole)."""
+    from people.idnumbers import masked
+
+    return masked(number)
+
+
 def check_file(*, user, kind: str, filename: str, progress=lambda *a, **k: None) -> dict:
     """Check every row; nothing is written. Returns counts, the errors by row (the first thousand) and a preview."""
     checker = Checker(user=user, kind=kind)
@@ -218,7 +240,7 @@ def check_file(*, user, kind: str, filename: str, progress=lambda *a, **k: None)
             if not row_errors:
                 chunk.append((number, data))
                 if len(preview) < PREVIEW_ROWS:
-                    preview.append([number, data.get("full_name", ""), idnumbers.masked(data.get("id_number", "")),
+                    preview.append([number, data.get("full_name", ""), _preview_id(data.get("id_number", "")),
                                     getattr(data.get("street_code"), "name", "")])
             if len(chunk) >= 1000:
                 found = checker.existing(chunk)
@@ -261,7 +283,7 @@ def commit_file(*, user, kind: str, filename: str, progress=lambda *a, **k: None
                 data, errors = checker.row(number, values, positions)
                 if errors:
                     raise ValidationError(f"{number}: {errors[0][2]}")
-                person = Person.objects.filter(id_number_hash=keyed_hash(data["id_number"]), is_active=True).first()
+                person = Person.objects.filter(id_number_hash__in=search_hashes(data["id_number"]), is_active=True).first()
                 try:
                     if person is None:
                         person = person_create(actor=user, data={

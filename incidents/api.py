@@ -5,6 +5,7 @@ from ninja import Router, Schema, Status
 
 from casework.models import Case
 from people.selectors import person_get_visible
+from tongxing.api_schemas import ErrorOut
 
 from . import services
 from .models import Incident
@@ -34,7 +35,7 @@ class IncidentOut(Schema):
     conference_due_on: dt.date
 
 
-@router.post("", response={201: IncidentOut},
+@router.post("", response={201: IncidentOut, 404: ErrorOut},
              summary="Record a critical incident: raises the risk flag, alerts the team, a conference falls due")
 def record(request, payload: IncidentIn):
     person = person_get_visible(user=request.user, pk=payload.person_id)
@@ -43,7 +44,8 @@ def record(request, payload: IncidentIn):
     return Status(201, services.incident_record(actor=request.user, person=person, case=case, **data))
 
 
-@router.get("", response=list[IncidentOut], summary="One person's incidents, newest first (an audited file read)")
+@router.get("", response={200: list[IncidentOut], 404: ErrorOut},
+            summary="One person's incidents, newest first (an audited file read)")
 def incidents(request, person_id: int, reason: str = ""):
     from django.core.exceptions import PermissionDenied
 

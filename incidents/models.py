@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from tongxing.records import KeptRecord
+
 
 class IncidentKind(models.TextChoices):
     SUICIDE_ATTEMPT = "suicide_attempt", _("suicide attempt")
@@ -16,7 +18,7 @@ class IncidentKind(models.TextChoices):
     OTHER = "other", _("other")
 
 
-class Incident(models.Model):
+class Incident(KeptRecord):
     person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="incidents")
     case = models.ForeignKey("casework.Case", null=True, blank=True, on_delete=models.SET_NULL,
                              related_name="incidents")

@@ -3,6 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from people.populations import Population
+from tongxing.records import KeptRecord
 
 
 class WorkModel(models.TextChoices):
@@ -23,7 +24,7 @@ class AreaLevel(models.TextChoices):
 LEVEL_DEPTH = {AreaLevel.PROVINCE: 0, AreaLevel.CITY: 1, AreaLevel.DISTRICT: 2, AreaLevel.STREET: 3}
 
 
-class Area(models.Model):
+class Area(KeptRecord):
     """Administrative area. `path` (codes joined by '/') lets one indexed prefix match select a whole subtree."""
 
     code = models.CharField(_("area code"), max_length=12, unique=True)
@@ -89,7 +90,7 @@ EXTERNAL_KINDS = {OrganisationKind.HOSPITAL, OrganisationKind.COUNSELLING, Organ
                   OrganisationKind.SCHOOL, OrganisationKind.EMPLOYMENT, OrganisationKind.OTHER}
 
 
-class Organisation(models.Model):
+class Organisation(KeptRecord):
     name = models.CharField(_("name"), max_length=120)
     kind = models.CharField(_("type"), max_length=20, choices=OrganisationKind.choices)
     area = models.ForeignKey(Area, verbose_name=_("area"), on_delete=models.PROTECT, related_name="organisations")

@@ -6,10 +6,12 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from accounts.selectors import users_visible_to
 from orgs.selectors import areas_visible_to, organisations_visible_to
+from tongxing.permissions import require
+from tongxing.api_schemas import ErrorOut, Pagination
 
 from . import selectors, services
 from .models import Enrolment, EnrolmentStatus, Person
@@ -240,7 +242,7 @@ def _fresh(person_id: int):
 
 
 @router.get("", response=list[PersonSummary], summary="People visible to the caller, searchable")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_people(request, q: str = "", population: str = ""):
     """`q` matches name, pseudonym, pinyin (full or initials), the last four characters or the whole ID number."""
     people = _with_enrolments(selectors.person_search(user=request.user, query=q, population=population))
@@ -281,7 +283,8 @@ def get_person(request, person_id: int, reason: str = ""):
     return _detail(request.user, person)
 
 
-@router.patch("/{int:person_id}", response=PersonOut, summary="Edit a file (optimistic locking by version)")
+@router.patch("/{int:person_id}", response={200: PersonOut, 409: ErrorOut},
+              summary="Edit a file (optimistic locking by version)")
 def update_person(request, person_id: int, payload: PersonPatch):
     person = selectors.person_get_visible(user=request.user, pk=person_id)
     with api_field_names():
@@ -397,6 +400,7 @@ def list_assignments(request, person_id: int):
 @router.post("/{int:person_id}/assignments", response={201: AssignmentOut})
 def add_assignment(request, person_id: int, payload: AssignmentIn):
     person = selectors.person_get_visible(user=request.user, pk=person_id)
+    require(request.user, "people.assign_person", person)  # refused before the payload is looked into
     helper = users_visible_to(user=request.user).filter(pk=payload.user_id).first()
     if helper is None:
         raise ValidationError({"user_id": [_("No such active user within your reach.")]})

@@ -49,4 +49,6 @@ def sex_of(value: str) -> str:
 
 
 def masked(value: str) -> str:
-    return f"{value[:6]}********{value[-4:]}" if value else ""
+    """The region only: the birth date and the last four, shown beside a file's date of birth and district, would
+    give the whole number back."""
+    return f"{value[:6]}{'*' * (len(value) - 6)}" if value else ""

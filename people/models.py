@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tongxing.crypto import EncryptedTextField
+from tongxing.records import KeptRecord
 
 from .populations import Population
 
@@ -41,7 +42,7 @@ class MaritalStatus(models.TextChoices):
     WIDOWED = "widowed", _("widowed")
 
 
-class Person(models.Model):
+class Person(KeptRecord):
     """服务对象: one person served, across every population they belong to over time."""
 
     full_name = models.CharField(_("full name"), max_length=50)
@@ -59,7 +60,9 @@ class Person(models.Model):
     # Protected identity number: ciphertext at rest, a keyed hash for exact search, the last four for suffix search.
     id_number = EncryptedTextField(_("ID number"), blank=True)
     id_number_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
-    id_last4 = models.CharField(max_length=4, blank=True, db_index=True, editable=False)
+    # The last four characters as a keyed hash, not in clear: with the district and the birth date they would give
+    # the whole number back to anyone holding a copy of the database.
+    id_last4_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     phone = EncryptedTextField(_("phone"), blank=True)
     household_address = models.CharField(_("household registration address"), max_length=200, blank=True)
     residence_address = models.CharField(_("residence address"), max_length=200, blank=True)
@@ -138,7 +141,7 @@ class Attitude(models.TextChoices):
     UNKNOWN = "unknown", _("unknown")
 
 
-class SupportMember(models.Model):
+class SupportMember(KeptRecord):
     """A family member or other person in the person's social support system."""
 
     person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="supporters")
@@ -186,7 +189,7 @@ class EnrolmentStatus(models.TextChoices):
     ENDED = "ended", _("ended")
 
 
-class Enrolment(models.Model):
+class Enrolment(KeptRecord):
     """One period of belonging to one population, with the data that population needs.
 
     One table with population-specific columns rather than four: a person page shows them together and the

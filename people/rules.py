@@ -2,7 +2,9 @@
 
 import rules
 
-from .selectors import people_visible_to
+from accounts.roles import Action
+
+from .selectors import actions_on
 
 
 @rules.predicate
@@ -10,15 +12,25 @@ def has_role(user) -> bool:
     return bool(getattr(user, "role", ""))
 
 
-@rules.predicate
-def can_reach_person(user, person) -> bool:
+def reaches(user, person, action: Action) -> bool:
+    """Whether the access matrix gives the user this action on this person's file."""
     if person is None:
         return False
     # One page asks several permissions about the same file; the answer is remembered on the instance.
     memo = person.__dict__.setdefault("_reach_memo", {})
     if user.pk not in memo:
-        memo[user.pk] = people_visible_to(user=user, include_inactive=True).filter(pk=person.pk).exists()
-    return memo[user.pk]
+        memo[user.pk] = actions_on(user=user, person=person)
+    return action in memo[user.pk]
+
+
+@rules.predicate
+def can_reach_person(user, person) -> bool:
+    return reaches(user, person, Action.READ)
+
+
+@rules.predicate
+def can_write_person(user, person) -> bool:
+    return reaches(user, person, Action.WRITE)
 
 
 @rules.predicate
@@ -33,6 +45,6 @@ def reads_person_audit(user) -> bool:
 
 rules.add_perm("people.view_person", has_role & can_reach_person)
 rules.add_perm("people.add_person", has_role & edits_people)
-rules.add_perm("people.change_person", has_role & edits_people & can_reach_person)
-rules.add_perm("people.assign_person", has_role & edits_people & can_reach_person)
+rules.add_perm("people.change_person", has_role & can_write_person)
+rules.add_perm("people.assign_person", has_role & can_write_person)
 rules.add_perm("audit.view_person_trail", has_role & reads_person_audit & can_reach_person)

@@ -2,12 +2,13 @@
 
 import re
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
-from accounts.roles import IdVisibility, Scope
+from accounts.roles import JUVENILE_RELATIONS, Action, IdVisibility, Relation, relations_for
 from casework.models import Case
-from tongxing.crypto import keyed_hash
+from tongxing.crypto import search_hashes
 
 from . import idnumbers
 from .models import Assignment, Enrolment, EnrolmentStatus, Person
@@ -17,34 +18,86 @@ ID_TAIL = re.compile(r"^\d{3}[\dXx]$")
 LATIN = re.compile(r"^[a-zA-Z]+$")
 
 
-def scope_filter(user) -> Q:
-    """The one definition of whose files a user reaches (accounts.roles.ROLE_POLICIES says which scope)."""
+def juvenile_filter(day=None) -> Q:
+    """People under 18 on the day (today by default), and people whose age is not known: protected until it is."""
+    day = day or timezone.localdate()
+    try:
+        cutoff = day.replace(year=day.year - 18)
+    except ValueError:  # 29 February
+        cutoff = day.replace(year=day.year - 18, day=28)
+    return Q(birth_date__gt=cutoff) | Q(birth_date__isnull=True)
+
+
+def relation_filter(user, relation: Relation) -> Q:
+    """Which people stand in this relation (a column of the access matrix) to the user."""
+    nobody = Q(pk__in=[])
+    if relation == Relation.OWN:
+        return (Q(owner=user) | Q(Exists(Case.objects.filter(person=OuterRef("pk"), owner=user)))
+                | Q(Exists(Assignment.objects.filter(person=OuterRef("pk"), user=user))))
+    if relation == Relation.TEAM:
+        if not user.team_id:
+            return nobody
+        return (Q(owner__team_id=user.team_id)
+                | Q(Exists(Case.objects.filter(person=OuterRef("pk"), owner__team_id=user.team_id))))
+    if relation == Relation.OFFICE:
+        if not user.organisation_id:
+            return nobody
+        org = user.organisation_id
+        return (Q(organisation_id=org)
+                | Q(Exists(Enrolment.objects.filter(person=OuterRef("pk"), organisation_id=org,
+                                                    status=EnrolmentStatus.ACTIVE)))
+                | Q(Exists(Case.objects.filter(person=OuterRef("pk"), organisation_id=org))))
+    if relation == Relation.OTHER_OFFICE:
+        return Q(area__path__startswith=user.area_path) if user.area_path else nobody
+    return Q()  # other district: everyone
+
+
+def _headed_relations(user) -> set[Relation]:
+    """Where an organisation head sees juveniles: their organisation's own, and for a 司法所's head its streets."""
+    from orgs.models import OrganisationKind
+
+    if user.organisation_id and user.organisation.kind == OrganisationKind.JUDICIAL_OFFICE:
+        return {Relation.OFFICE, Relation.OTHER_OFFICE}
+    return {Relation.OFFICE}
+
+
+def scope_filter(user, action: Action = Action.READ) -> Q:
+    """The one definition of whose files a user reaches for an action, built from the access matrix
+    (accounts.roles.ACCESS). Anyone outside every relation the user has is in the 'other district' column."""
     if not getattr(user, "is_authenticated", False) or not user.is_active or not user.role:
         return Q(pk__in=[])
-    reach = Q(Exists(Assignment.objects.filter(person=OuterRef("pk"), user=user)))
-    scope = user.policy.person_scope
-    if scope == Scope.OWN_AND_TEAM:
-        # The people I (or my team) am responsible for, or whose case I (or my team) own.
-        reach |= Q(owner=user) | Q(Exists(Case.objects.filter(person=OuterRef("pk"), owner=user)))
-        if user.team_id:
-            reach |= Q(owner__team_id=user.team_id)
-            reach |= Q(Exists(Case.objects.filter(person=OuterRef("pk"), owner__team_id=user.team_id)))
-    if scope in (Scope.ORGANISATION, Scope.OFFICE_AREA) and user.organisation_id:
-        reach |= Q(organisation_id=user.organisation_id)
-        reach |= Q(Exists(Enrolment.objects.filter(person=OuterRef("pk"), organisation_id=user.organisation_id,
-                                                   status=EnrolmentStatus.ACTIVE)))
-        reach |= Q(Exists(Case.objects.filter(person=OuterRef("pk"), organisation_id=user.organisation_id)))
-    if scope in (Scope.OFFICE_AREA, Scope.AREA) and user.area_path:
-        reach |= Q(area__path__startswith=user.area_path)
+    reach = Q(pk__in=[])
+    for relation in relations_for(user.role, action):
+        if relation in JUVENILE_RELATIONS or (user.heads_office and relation in _headed_relations(user)):
+            reach |= relation_filter(user, relation)
+        else:
+            reach |= relation_filter(user, relation) & ~juvenile_filter()
     return reach
 
 
-def people_visible_to(*, user, include_inactive: bool = False) -> QuerySet[Person]:
-    qs = Person.objects.filter(scope_filter(user))
+def people_visible_to(*, user, include_inactive: bool = False, action: Action = Action.READ) -> QuerySet[Person]:
+    qs = Person.objects.filter(scope_filter(user, action))
     if not include_inactive:
         qs = qs.filter(is_active=True)
     # The area chain is short and fixed (street → district → city → province): one join beats three lookups.
     return qs.select_related("area__parent__parent__parent", "organisation", "owner")
+
+
+def actions_on(*, user, person: Person) -> frozenset[Action]:
+    """Every action the access matrix gives the user on this file, in one query."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active or not user.role:
+        return frozenset()
+    wanted = {action.value: ExpressionWrapper(scope_filter(user, action), output_field=BooleanField())
+              for action in Action}
+    row = Person.objects.filter(pk=person.pk).annotate(**wanted).values(*wanted).first() or {}
+    return frozenset(Action(a) for a, yes in row.items() if yes)
+
+
+def relations_of(*, user, person: Person) -> set[Relation]:
+    """Every relation in which this person stands to the user (none: the other-district column)."""
+    found = {r for r in Relation if r != Relation.OTHER_DISTRICT
+             and Person.objects.filter(relation_filter(user, r), pk=person.pk).exists()}
+    return found or {Relation.OTHER_DISTRICT}
 
 
 def person_get_visible(*, user, pk: int, include_inactive: bool = True) -> Person:
@@ -64,7 +117,9 @@ def search_filter(query: str, *, by_id_number: bool = True) -> Q:
     if ID_TAIL.match(q) or idnumbers.FORMAT.match(normalised):
         if not by_id_number:
             return Q(pk__in=[])
-        return Q(id_last4=q.upper()) if ID_TAIL.match(q) else Q(id_number_hash=keyed_hash(normalised))
+        if ID_TAIL.match(q):
+            return Q(id_last4_hash__in=search_hashes(q))
+        return Q(id_number_hash__in=search_hashes(normalised))
     compact = re.sub(r"\s+", "", q)
     if LATIN.match(compact):
         key = compact.lower()
@@ -74,9 +129,10 @@ def search_filter(query: str, *, by_id_number: bool = True) -> Q:
     return Q(full_name__contains=q) | Q(pseudonym__contains=q) | Q(name_pinyin__startswith=full)
 
 
-def person_search(*, user, query: str = "", population: str = "") -> QuerySet[Person]:
-    by_id = user.is_authenticated and bool(user.role) and user.policy.id_number != IdVisibility.NONE
-    qs = people_visible_to(user=user).filter(search_filter(query, by_id_number=by_id))
+def person_search(*, user, query: str = "", population: str = "", action: Action = Action.READ) -> QuerySet[Person]:
+    # Only roles that see whole numbers search by them: a match on a masked or hidden number would confirm a guess.
+    by_id = user.is_authenticated and bool(user.role) and user.policy.id_number == IdVisibility.FULL
+    qs = people_visible_to(user=user, action=action).filter(search_filter(query, by_id_number=by_id))
     if population:
         qs = qs.filter(Exists(Enrolment.objects.filter(person=OuterRef("pk"), population=population,
                                                        status=EnrolmentStatus.ACTIVE)))

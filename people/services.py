@@ -11,7 +11,7 @@ from audit.services import audit_record
 from duties import obligations
 from orgs.models import AreaLevel, Organisation
 from orgs.selectors import owner_roles_for, service_rule_for
-from tongxing.crypto import keyed_hash
+from tongxing.crypto import keyed_hash, search_hashes
 from tongxing.permissions import ConflictError, require
 
 from . import idnumbers
@@ -28,7 +28,7 @@ PROTECTED_FIELDS = {"id_number", "phone"}  # never written into the audit trail 
 NULLABLE_FIELDS = {"birth_date", "area", "owner"}
 # Derived on save; never reported back as the user's mistake.
 DERIVED_FIELDS = ["name_pinyin", "name_initials", "pseudonym_pinyin", "pseudonym_initials", "id_number_hash",
-                  "id_last4", "version", "organisation"]
+                  "id_last4_hash", "version", "organisation"]
 
 
 def _merge_model_errors(instance, errors: dict[str, list[str]], exclude: list[str]) -> None:
@@ -92,7 +92,7 @@ def _validate_person(*, actor, person: Person, changed: set[str]) -> None:
             if person.sex and person.sex != idnumbers.sex_of(person.id_number):
                 errors.setdefault("sex", []).append(_("The sex does not match the ID number."))
             person.sex = person.sex or idnumbers.sex_of(person.id_number)
-            duplicate = Person.objects.filter(id_number_hash=keyed_hash(person.id_number), is_active=True)
+            duplicate = Person.objects.filter(id_number_hash__in=search_hashes(person.id_number), is_active=True)
             if person.pk:
                 duplicate = duplicate.exclude(pk=person.pk)
             if duplicate.exists():
@@ -125,7 +125,7 @@ def _validate_person(*, actor, person: Person, changed: set[str]) -> None:
     person.name_pinyin, person.name_initials = pinyin_keys(person.full_name)
     person.pseudonym_pinyin, person.pseudonym_initials = pinyin_keys(person.pseudonym)
     person.id_number_hash = keyed_hash(person.id_number) if person.id_number else ""
-    person.id_last4 = person.id_number[-4:] if person.id_number else ""
+    person.id_last4_hash = keyed_hash(person.id_number[-4:]) if person.id_number else ""
 
 
 @transaction.atomic
@@ -376,6 +376,8 @@ def assignment_add(*, actor, person: Person, user, task: str, may_see_offence: b
     require(actor, "people.assign_person", person)
     if user.pk == actor.pk:
         raise ValidationError({"user": [_("You cannot assign yourself.")]})
+    if user.policy.reason_to_open_file:  # leaders and administrators oversee files; they are not given tasks on them
+        raise ValidationError({"user": [_("Leaders and administrators are not assigned to files.")]})
     if may_see_offence and not actor.policy.sees_offence:
         raise ValidationError({"may_see_offence": [_("You cannot grant access to details your role does not see.")]})
     if not user.area_path or not person.area.path.startswith(user.area_path):

@@ -5,6 +5,7 @@ from ninja import Router, Schema, Status
 
 from casework.selectors import cases_visible_to
 from orgs.models import Area
+from tongxing.api_schemas import ErrorOut
 
 from . import selectors, services
 from .models import Referral, Resource
@@ -83,7 +84,8 @@ class ReferralIn(Schema):
     incident_id: int | None = None
 
 
-@router.post("", response={201: ReferralOut}, summary="Refer from a case to a resource (needs consent to share)")
+@router.post("", response={201: ReferralOut, 404: ErrorOut},
+             summary="Refer from a case to a resource (needs consent to share)")
 def send(request, payload: ReferralIn):
     case = get_object_or_404(cases_visible_to(user=request.user), pk=payload.case_id)
     resource = get_object_or_404(Resource, pk=payload.resource_id)
@@ -110,7 +112,8 @@ def update(request, referral_id: int, payload: ReferralUpdateIn):
     return services.referral_update(actor=request.user, referral=referral, **payload.dict())
 
 
-@router.get("", response=list[ReferralOut], summary="Referrals of one case (an audited file read)")
+@router.get("", response={200: list[ReferralOut], 404: ErrorOut},
+            summary="Referrals of one case (an audited file read)")
 def of_case(request, case_id: int, reason: str = ""):
     from people.services import person_file_opened
 

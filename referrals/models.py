@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from tongxing.records import KeptRecord
+
 
 class ResourceKind(models.TextChoices):
     HOSPITAL = "hospital", _("hospital")
@@ -16,7 +18,7 @@ class ResourceKind(models.TextChoices):
     OTHER = "other", _("other")
 
 
-class Resource(models.Model):
+class Resource(KeptRecord):
     """An agency or service outside Tongxing, with its contacts and the areas it serves (a district covers its
     streets)."""
 
@@ -57,7 +59,7 @@ NEXT_STATUSES = {
 CLOSED = {ReferralStatus.DECLINED, ReferralStatus.COMPLETED, ReferralStatus.WITHDRAWN}
 
 
-class Referral(models.Model):
+class Referral(KeptRecord):
     case = models.ForeignKey("casework.Case", on_delete=models.CASCADE, related_name="referrals")
     resource = models.ForeignKey(Resource, verbose_name=_("to"), on_delete=models.PROTECT, related_name="referrals")
     reason = models.TextField(_("reason"))

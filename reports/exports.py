@@ -1,11 +1,12 @@
 """Excel exports of the lists a user can see, with only the columns their role may see. Rows stream from the
 database in chunks into a write-only workbook; every export is in the audit trail with its filters and size."""
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.roles import IdVisibility
+from accounts.roles import Action, IdVisibility
 from audit.services import audit_record
 from tongxing.excel import write_workbook
 
@@ -47,7 +48,7 @@ def export_people(*, user, query: str = "", population: str = ""):
     from people.models import Enrolment
     from people.selectors import person_search
 
-    people = (person_search(user=user, query=query, population=population)
+    people = (person_search(user=user, query=query, population=population, action=Action.EXPORT)
               .select_related("area", "owner")
               .prefetch_related(Prefetch("enrolments", queryset=Enrolment.objects.filter(status="active")))
               .order_by("pk"))
@@ -64,8 +65,11 @@ def export_people(*, user, query: str = "", population: str = ""):
 
 def export_cases(*, user, stage: str = "", mine: bool = False):
     from casework.selectors import cases_visible_to
+    from people.selectors import people_visible_to
 
-    cases = cases_visible_to(user=user).select_related("person", "owner", "organisation").order_by("pk")
+    exportable = people_visible_to(user=user, include_inactive=True, action=Action.EXPORT).values("pk")
+    cases = (cases_visible_to(user=user).filter(person__in=exportable)
+             .select_related("person", "owner", "organisation").order_by("pk"))
     if mine:
         cases = cases.filter(owner=user)
     if stage:
@@ -105,7 +109,10 @@ def export_resources(*, user, query: str = ""):
 
 
 def export_list(name: str, *, user, params) -> object:
-    """Any exportable list, filtered as on its page; None for an unknown list."""
+    """Any exportable list, filtered as on its page and by the access matrix's export column; None for an unknown
+    list."""
+    if not user.policy.exports:
+        raise PermissionDenied(_("Your role does not export lists."))
     if name == "people":
         return export_people(user=user, query=params.get("q", ""), population=params.get("population", ""))
     if name == "cases":

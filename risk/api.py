@@ -91,7 +91,7 @@ def raise_flag(request, person_id: int, payload: FlagIn):
     return Status(201, services.flag_raise(actor=request.user, person=person, **payload.dict()))
 
 
-class ReviewIn(Schema):
+class FlagReviewIn(Schema):
     note: str
     level: str | None = None
     review_on: dt.date | None = None
@@ -100,7 +100,7 @@ class ReviewIn(Schema):
 
 @router.post("/flags/{int:flag_id}/review", response=FlagOut | None,
              summary="Review a flag: keep it to a new date, change its level, or end it")
-def review_flag(request, flag_id: int, payload: ReviewIn):
+def review_flag(request, flag_id: int, payload: FlagReviewIn):
     from django.shortcuts import get_object_or_404
 
     from people.selectors import people_visible_to

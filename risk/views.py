@@ -28,7 +28,9 @@ def person_risk(request, pk: int):
         raise PermissionDenied(_("Risk details are not shown to your role."))
     items = list(selectors.active_items())
     screen_errors, posted = {}, {}
-    if request.method == "POST":
+    if request.method == "POST" and not request.user.has_perm("people.change_person", person):
+        raise PermissionDenied(_("Your role does not screen or flag this person."))
+    if request.method == "POST" and request.POST.get("action") in ("screen", "flag", "review"):
         data, user = request.POST, request.user
         try:
             if data["action"] == "screen":

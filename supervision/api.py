@@ -6,6 +6,7 @@ from ninja import Router, Schema, Status
 from people.models import Enrolment
 from people.selectors import people_visible_to, sees_offence
 from people.services import check_in_record, person_file_opened
+from tongxing.api_schemas import ErrorOut
 
 from . import selectors, services
 from .models import LeaveApplication, MonitoringPeriod
@@ -127,13 +128,13 @@ def apply_leave(request, enrolment_id: int, payload: LeaveIn):
     return Status(201, {"leave": leave, "warnings": warnings})
 
 
-class DecisionIn(Schema):
+class LeaveDecisionIn(Schema):
     approve: bool
     note: str = ""
 
 
 @router.post("/{int:enrolment_id}/leave/{leave_id}/decision", response=LeaveOut)
-def decide_leave(request, enrolment_id: int, leave_id: int, payload: DecisionIn):
+def decide_leave(request, enrolment_id: int, leave_id: int, payload: LeaveDecisionIn):
     leave = get_object_or_404(LeaveApplication, pk=leave_id, enrolment=_enrolment(request, enrolment_id))
     return services.leave_decide(actor=request.user, leave=leave, approve=payload.approve, note=payload.note)
 
@@ -199,7 +200,7 @@ class PreSentenceOut(Schema):
     conclusion: str
 
 
-@router.post("/pre-sentence-assessments", response={201: PreSentenceOut},
+@router.post("/pre-sentence-assessments", response={201: PreSentenceOut, 404: ErrorOut},
              summary="Record a court's request for a pre-sentence assessment (due in working days)")
 def request_assessment(request, payload: PreSentenceIn):
     from people.selectors import person_get_visible
@@ -271,12 +272,13 @@ def add_activity(request, enrolment_id: int, payload: ActivityIn):
 @router.get("/{int:enrolment_id}/activities/{int:year}/{int:month}", response=list[ActivityRowOut],
             summary="Hours done and owed in one month at the person's level")
 def activity_month(request, enrolment_id: int, year: int, month: int):
-    from ninja.errors import HttpError
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
 
     try:
         first = dt.date(year, month, 1)
-    except ValueError:
-        raise HttpError(422, "no such month") from None
+    except (ValueError, OverflowError):  # a number too big for a C int overflows rather than being out of range
+        raise ValidationError({"month": [_("No such month.")]}) from None
     return selectors.activity_hours(enrolment=_enrolment(request, enrolment_id), month=first)
 
 

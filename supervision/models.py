@@ -5,6 +5,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from tongxing.records import KeptRecord
+
 
 class Level(models.TextChoices):
     STRICT = "strict", _("strict (严管)")
@@ -54,7 +56,7 @@ class SanctionKind(models.TextChoices):
     REVOCATION = "revocation", _("proposal to revoke probation or parole (提请撤销缓刑/假释)")
 
 
-class Sanction(models.Model):
+class Sanction(KeptRecord):
     enrolment = models.ForeignKey("people.Enrolment", on_delete=models.CASCADE, related_name="sanctions")
     kind = models.CharField(_("decision"), max_length=16, choices=SanctionKind.choices)
     on = models.DateField(_("date"))
@@ -79,7 +81,7 @@ class LeaveStatus(models.TextChoices):
     RETURNED = "returned", _("returned and reported back")
 
 
-class LeaveApplication(models.Model):
+class LeaveApplication(KeptRecord):
     """外出 (CCL 27): who approves depends on the length, and on the days already away in the last two months."""
 
     enrolment = models.ForeignKey("people.Enrolment", on_delete=models.CASCADE, related_name="leave_applications")

@@ -225,6 +225,8 @@ def assessments(request, person_pk: int):
             return interruption
     else:
         person = get_object_or_404(people_visible_to(user=request.user, include_inactive=True), pk=person_pk)
+    if not sees_offence(user=request.user, person=person):
+        raise PermissionDenied(_("Legal supervision is not shown to your role."))
     if request.method == "POST":
         data, user = request.POST, request.user
         try:

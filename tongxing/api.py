@@ -3,17 +3,31 @@
 import logging
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import DataError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
-from ninja.security import HttpBearer, SessionAuth
+from ninja.security import HttpBearer
+from ninja.security import SessionAuth as NinjaSessionAuth
 
 from accounts.services import token_user
+from tongxing.api_schemas import ErrorOut
 from tongxing.permissions import ConflictError
 
 log = logging.getLogger(__name__)
+
+
+class SessionAuth(NinjaSessionAuth):
+    """The browser's session, CSRF-checked (django-ninja checks before it looks at the cookie). Without the session
+    cookie there is no ambient credential a forged request could ride on — an integration sending its API token —
+    so nothing is checked and the token auth below gets its turn, instead of every token write failing on CSRF."""
+
+    def _get_key(self, request):
+        if self.param_name not in request.COOKIES:
+            return None
+        return super()._get_key(request)
 
 
 class TokenAuth(HttpBearer):
@@ -26,7 +40,39 @@ class TokenAuth(HttpBearer):
         return user
 
 
-api = NinjaAPI(
+# The refusals the exception handlers below give on any operation, so the OpenAPI document lists them once here
+# rather than in every route: 400 when a JSON body cannot be parsed, 404 when the path names a record, 422 when the
+# operation takes input. Other codes (409 on an edit of an outdated copy, 404 for a record named in the query or the
+# body) are declared on the route itself.
+COMMON_ERRORS = {
+    400: "The body could not be read as JSON",
+    401: "Not signed in, or the API token is unknown or revoked",
+    403: "The caller's role may not do this",
+    404: "No such record, or not visible to the caller",
+    422: "The input is not valid: a malformed request or a broken rule, with messages by field",
+}
+
+
+class TongxingAPI(NinjaAPI):
+    def get_openapi_schema(self, **kwargs):
+        schema = super().get_openapi_schema(**kwargs)
+        schema["components"]["schemas"]["ErrorOut"] = ErrorOut.model_json_schema()
+        error = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                codes = [401, 403]
+                if "application/json" in operation.get("requestBody", {}).get("content", {}):
+                    codes.append(400)
+                if any(p["in"] == "path" for p in operation.get("parameters", [])):
+                    codes.append(404)
+                if operation.get("parameters") or "requestBody" in operation:
+                    codes.append(422)
+                for code in codes:
+                    operation["responses"].setdefault(code, {"description": COMMON_ERRORS[code], "content": error})
+        return schema
+
+
+api = TongxingAPI(
     title="Tongxing API",
     version="1",
     description=_("Community justice case management. Every list is scoped to the caller, as in the web interface."),
@@ -61,6 +107,22 @@ def on_input_error(request, exc):
     return _error(request, 422, _("The request data is not valid."), errors=exc.errors)
 
 
+@api.exception_handler(OverflowError)
+def on_overflow(request, exc):
+    # An id beyond the database's integers (SQLite cannot even bind it) or a date pushed past the year 9999: the
+    # input is out of range, not a server fault.
+    return _error(request, 422, _("A number or date in the request is out of range."))
+
+
+@api.exception_handler(DataError)
+def on_data_error(request, exc):
+    # PostgreSQL refuses what SQLite stores: a NUL character, a text longer than its column, a number beyond its
+    # type. The service's transaction has rolled the write back; it is the input that is wrong, not the server.
+    log.warning("API input refused by the database on %s: %s", request.path, exc)
+    return _error(request, 422, _("A value in the request cannot be stored: it is too long, out of range, or "
+                                  "contains a NUL character."))
+
+
 @api.exception_handler(ConflictError)
 def on_conflict(request, exc):
     return _error(request, 409, str(exc))
@@ -73,6 +135,8 @@ def on_unauthenticated(request, exc):
 
 @api.exception_handler(HttpError)
 def on_http_error(request, exc):
+    if exc.status_code == 400:  # ninja's only one: a body that is not JSON; its message is English-only
+        return _error(request, 400, _("The request body could not be read. Send it as JSON."))
     return _error(request, exc.status_code, str(exc))
 
 

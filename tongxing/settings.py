@@ -31,8 +31,10 @@ if not SECRET_KEY:
 
 # Identifying fields are encrypted with these keys (newest first; older ones still decrypt during rotation).
 FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS")
-# Exact-match search over encrypted values uses a keyed hash; this key never rotates with the encryption keys.
+# Exact-match search over encrypted values uses a keyed hash. Its key rotates on its own: while
+# `encryption_rotate --rehash` runs, the previous key is given here so rows not yet rehashed are still found.
 SEARCH_HASH_KEY = os.environ.get("SEARCH_HASH_KEY", "")
+SEARCH_HASH_KEY_PREVIOUS = os.environ.get("SEARCH_HASH_KEY_PREVIOUS", "")
 if not FIELD_ENCRYPTION_KEYS or not SEARCH_HASH_KEY:
     if not (DEBUG or TESTING):
         raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS and SEARCH_HASH_KEY must be set when DEBUG is off.")
@@ -53,6 +55,8 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "ninja",  # serves the API docs' assets locally instead of from a CDN
     "tongxing",
     "audit",
@@ -85,6 +89,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "audit.middleware.RequestContextMiddleware",
@@ -143,6 +149,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
+# Roles that must sign in with a second factor (TOTP); everyone else may choose to. `make run` (the demo) clears it.
+TWO_FACTOR_ROLES = env_list("TWO_FACTOR_ROLES", "administrator,bureau_leader")
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
@@ -218,6 +226,16 @@ IMPORT_DIR = os.environ.get("IMPORT_DIR", str(BASE_DIR / "var" / "imports"))
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(50 * 1024 * 1024)))
 IMPORT_MAX_UNZIPPED_BYTES = int(os.environ.get("IMPORT_MAX_UNZIPPED_BYTES", str(500 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+# The audit trail stays in the database this many days, then moves to compressed archive files (audit_archive, run
+# daily by duties_tick). Cybersecurity Law art. 21(3) requires network logs be kept no less than six months: fewer
+# than 183 days is refused here and by the command.
+AUDIT_RETENTION_DAYS = int(os.environ.get("AUDIT_RETENTION_DAYS", "365"))
+if AUDIT_RETENTION_DAYS < 183:  # the same floor as audit.archive.RETENTION_FLOOR_DAYS
+    raise ImproperlyConfigured(
+        f"AUDIT_RETENTION_DAYS={AUDIT_RETENTION_DAYS} is below the legal minimum of 183 days "
+        "(PRC Cybersecurity Law art. 21(3): network logs are kept no less than six months).")
+AUDIT_ARCHIVE_DIR = os.environ.get("AUDIT_ARCHIVE_DIR", str(BASE_DIR / "var" / "audit-archive"))
 
 # Lockout (MLPS): an account is locked after this many failed sign-ins in a row, per account (an office behind one
 # address is not locked out together), until the cool-off passes or an administrator unlocks it on the staff page.

@@ -6,6 +6,7 @@ from ninja import Router, Schema, Status
 from accounts.models import User
 from casework.selectors import cases_visible_to
 from orgs.models import Area
+from tongxing.api_schemas import ErrorOut
 
 from . import selectors, services
 
@@ -41,7 +42,7 @@ def registry(request, q: str = ""):
     return list(selectors.volunteers_visible_to(user=request.user, query=q)[:1000])
 
 
-@router.post("", response={201: VolunteerOut}, summary="Register a volunteer")
+@router.post("", response={201: VolunteerOut, 404: ErrorOut}, summary="Register a volunteer")
 def register(request, payload: VolunteerIn):
     data = payload.dict(exclude={"area_id", "user_id"})
     data["area"] = get_object_or_404(Area, pk=payload.area_id)

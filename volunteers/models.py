@@ -6,9 +6,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from tongxing.crypto import EncryptedTextField
+from tongxing.records import KeptRecord
 
 
-class Volunteer(models.Model):
+class Volunteer(KeptRecord):
     name = models.CharField(_("full name"), max_length=50)
     phone = EncryptedTextField(_("phone"), blank=True)
     user = models.OneToOneField(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,

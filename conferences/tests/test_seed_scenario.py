@@ -48,7 +48,7 @@ def test_xiaoyu_from_the_attempt_to_the_closed_referrals(world, xiaoyu, staff):
 
     conference, warnings = conferences.conference_schedule(
         actor=worker, person=xiaoyu, scheduled_for=timezone.make_aware(dt.datetime(2026, 11, 28, 9, 30)),
-        place="街道司法所会议室", staff=[supervisor, officer, staff("sh_leader")], incident=incident, case=case,
+        place="街道司法所会议室", staff=[supervisor, officer], incident=incident, case=case,
         externals=[{"name": "周医生", "profession": "精神科医生", "organisation": "区精神卫生中心"},
                    {"name": "吴老师", "profession": "心理咨询师", "organisation": "区青少年心理咨询中心"}])
     assert warnings == []

@@ -201,3 +201,33 @@ def test_a_checked_file_is_imported_once_and_no_upload_outlives_its_import(login
 def test_a_leader_without_the_right_to_open_files_cannot_import(login):
     response = login("bj_leader").post("/imports/", {"kind": "people", "file": workbook([])})
     assert response.status_code in (200, 403) and not Job.objects.exists()
+
+
+def _crafted(parts: dict[str, bytes]) -> bytes:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("parts,message", [
+    ({"hello.txt": b"a zip, but no workbook"}, "不是Excel"),
+    ({"[Content_Types].xml": b"<x/>", "xl/workbook.xml": b"<x/>", "xl/vbaProject.bin": b"\0" * 10}, "宏"),
+    ({"[Content_Types].xml": b"<x/>", "xl/workbook.xml": b"<x/>", "xl/bomb.xml": b"\0" * (2 * 1024 * 1024)},
+     "解压"),
+    (None, "不是Excel"),  # a damaged archive whose end record still says "zip"
+])
+def test_crafted_workbooks_are_refused_and_leave_no_file(login, settings, parts, message):
+    from imports.services import import_dir
+
+    settings.IMPORT_MAX_UNZIPPED_BYTES = 1024 * 1024
+    before = set(import_dir().glob("*.xlsx"))
+    content = _crafted(parts) if parts else _crafted({"[Content_Types].xml": b"<x/>"}).replace(b"PK\x01\x02", b"PK\x01\x03")
+    response = login("bj_officer").post("/imports/", {"kind": "release_notices",
+                                                      "file": SimpleUploadedFile("list.xlsx", content)})
+    assert response.status_code == 200 and message in response.text and not Job.objects.exists()
+    assert set(import_dir().glob("*.xlsx")) == before

@@ -54,11 +54,11 @@ def test_the_owner_gets_the_full_id_and_the_read_is_audited_as_api(token_client,
     assert AuditEvent.objects.filter(action="person.viewed", person=xiaoyu, channel="api").exists()
 
 
-def test_a_leader_must_pass_a_reason(token_client, xiaoyu):
+def test_a_leader_must_pass_a_reason(token_client, adult):
     client = token_client("sh_leader")
-    refused = client.get(f"/api/people/{xiaoyu.pk}")
+    refused = client.get(f"/api/people/{adult.pk}")
     assert refused.status_code == 422 and "reason" in refused.json()["errors"]
-    assert client.get(f"/api/people/{xiaoyu.pk}", {"reason": "督查"}).status_code == 200
+    assert client.get(f"/api/people/{adult.pk}", {"reason": "督查"}).status_code == 200
 
 
 def test_creating_with_a_bad_id_is_a_422_naming_the_field(token_client, staff):

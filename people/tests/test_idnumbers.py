@@ -39,5 +39,5 @@ def test_birth_date_and_sex_are_read_from_the_number():
     assert idnumbers.sex_of(VALID) == "F"  # 17th digit 2 is even
 
 
-def test_masking_keeps_region_and_last_four_only():
-    assert idnumbers.masked(VALID) == "110105********002X"
+def test_masking_keeps_the_region_only():
+    assert idnumbers.masked(VALID) == "110105************"

@@ -82,13 +82,13 @@ def test_a_volunteer_cannot_confirm_a_guessed_id_number_by_searching(staff):
     assert not person_search(user=volunteer, query=person.id_number[-4:]).exists()
 
 
-def test_a_leader_gives_a_reason_before_reading_a_files_audit_trail(login, client, staff, xiaoyu):
-    page = login("sh_leader").get(reverse("people:audit", args=[xiaoyu.pk]))
+def test_a_leader_gives_a_reason_before_reading_a_files_audit_trail(login, client, staff, adult):
+    page = login("sh_leader").get(reverse("people:audit", args=[adult.pk]))
     assert 'name="reason"' in page.text and "person.created" not in page.text
     leader_api = api(client, staff, "sh_leader")
-    assert leader_api.get("/api/audit/events", {"person": xiaoyu.pk}).status_code == 422
-    assert leader_api.get("/api/audit/events", {"person": xiaoyu.pk, "reason": "督查"}).status_code == 200
-    assert AuditEvent.objects.get(action="person.viewed", person=xiaoyu).reason == "督查"
+    assert leader_api.get("/api/audit/events", {"person": adult.pk}).status_code == 422
+    assert leader_api.get("/api/audit/events", {"person": adult.pk, "reason": "督查"}).status_code == 200
+    assert AuditEvent.objects.get(action="person.viewed", person=adult).reason == "督查"
 
 
 def test_a_user_cannot_be_put_in_another_organisations_team(db):

@@ -91,11 +91,11 @@ def test_opening_a_file_is_recorded(staff, xiaoyu):
     assert AuditEvent.objects.filter(action="person.viewed", person=xiaoyu, actor=worker).exists()
 
 
-def test_a_leader_must_give_a_reason_to_open_a_file(staff, xiaoyu):
+def test_a_leader_must_give_a_reason_to_open_a_file(staff, adult):
     leader = staff("sh_leader")
     with pytest.raises(ValidationError):
-        person_file_opened(actor=leader, person=xiaoyu)
-    person_file_opened(actor=leader, person=xiaoyu, reason="审阅自杀未遂事件处置")
+        person_file_opened(actor=leader, person=adult)
+    person_file_opened(actor=leader, person=adult, reason="审阅自杀未遂事件处置")
     assert AuditEvent.objects.get(action="person.viewed", actor=leader).reason == "审阅自杀未遂事件处置"
 
 
