@@ -29,14 +29,21 @@ def assigned_to_person(user, case) -> bool:
 
 @rules.predicate
 def approves_for_case(user, case) -> bool:
-    from .selectors import approvers_for
+    from .selectors import approver_role_for, approvers_in
 
-    return case is not None and approvers_for(case).filter(pk=user.pk).exists()
+    # The matrix half is approves_case_person, asked beside this in casework.approve.
+    return case is not None and approvers_in(organisation=case.organisation,
+                                             role=approver_role_for(case)).filter(pk=user.pk).exists()
 
 
 @rules.predicate
 def reaches_case_person(user, case) -> bool:
     return case is not None and can_reach_person(user, case.person)
+
+
+@rules.predicate
+def writes_case_person(user, case) -> bool:
+    return case is not None and reaches(user, case.person, Action.WRITE)
 
 
 @rules.predicate
@@ -46,7 +53,10 @@ def approves_case_person(user, case) -> bool:
 
 rules.add_perm("casework.open_case", has_role & can_write_person)
 rules.add_perm("casework.view_case", has_role & reaches_case_person)
-rules.add_perm("casework.own_case", has_role & owns_case & reaches_case_person)
-rules.add_perm("casework.work_on_case", has_role & (on_case_team | assigned_to_person) & reaches_case_person)
-rules.add_perm("casework.team_case", has_role & on_case_team & reaches_case_person)
+# The case team writes (the matrix's write column); an assigned helper keeps the records of their task on what they
+# may read (accounts.roles.TASK_RECORD_RELATIONS).
+rules.add_perm("casework.own_case", has_role & owns_case & writes_case_person)
+rules.add_perm("casework.work_on_case", has_role & ((on_case_team & writes_case_person)
+                                                    | (assigned_to_person & reaches_case_person)))
+rules.add_perm("casework.team_case", has_role & on_case_team & writes_case_person)
 rules.add_perm("casework.approve", has_role & approves_for_case & approves_case_person)

@@ -76,8 +76,13 @@ def approvers_in(*, organisation, role: str) -> QuerySet[User]:
 
 
 def approvers_for(case: Case) -> QuerySet[User]:
-    """Who may approve for this case: the approving role of the district's model, in the case's organisation."""
-    return approvers_in(organisation=case.organisation, role=approver_role_for(case))
+    """Who may approve for this case: the approving role of the district's model, in the case's organisation (or
+    the nearest above it) — and only those the access matrix lets approve this person's file, so a request never
+    waits on someone who cannot open it (a supervisor above the office, a juvenile outside their team)."""
+    from people.rules import reaches
+
+    candidates = approvers_in(organisation=case.organisation, role=approver_role_for(case))
+    return candidates.filter(pk__in=[u.pk for u in candidates if reaches(u, case.person, Action.APPROVE)])
 
 
 def holds_an_approving_role(user) -> bool:

@@ -106,4 +106,6 @@ def review_flag(request, flag_id: int, payload: FlagReviewIn):
     from people.selectors import people_visible_to
 
     flag = get_object_or_404(RiskFlag, pk=flag_id, person__in=people_visible_to(user=request.user))
+    if not sees_offence(user=request.user, person=flag.person):  # as on the person's risk page
+        raise PermissionDenied("Risk details are not shown to your role.")
     return services.flag_review(actor=request.user, flag=flag, **payload.dict())

@@ -22,6 +22,10 @@ ADMIN = frozenset({Role.ADMINISTRATOR})
 RETURNS = frozenset({Role.JUDICIAL_OFFICER, Role.SUPERVISOR, Role.BUREAU_LEADER, Role.ADMINISTRATOR})
 
 
+# A case transferred in from elsewhere is decided by the receiving worker or approver before it is theirs to read.
+RECEIVING = "the receiving side of a transfer decides it before the file is in its reach"
+
+
 @dataclass(frozen=True)
 class Route:
     action: Action | None  # None: not about a person's file (own account, lists filtered by the selectors)
@@ -29,6 +33,7 @@ class Route:
     roles: frozenset = ALL
     state: bool = False
     task: bool = False  # a record an assigned helper keeps on the case (accounts.roles.TASK_RECORD_RELATIONS)
+    beyond: str = ""  # why this route answers someone the matrix does not reach (the test then skips its refusals)
 
 
 # UI routes: "METHOD url-name". GET pages that only show a form count as the form's action.
@@ -61,7 +66,7 @@ UI = {
     "POST casework:practice_rules": Route(None, roles=ADMIN, state=True),
     "GET casework:approval_decide": Route(APPROVE, "approval", state=True),
     "POST casework:approval_decide": Route(APPROVE, "approval", state=True),
-    "POST casework:transfer_decide": Route(WRITE, "transfer", state=True),
+    "POST casework:transfer_decide": Route(WRITE, "transfer", state=True, beyond=RECEIVING),
     "POST casework:approval_withdraw": Route(WRITE, "approval", state=True),
     "GET casework:open": Route(WRITE, "person", state=True),
     "POST casework:open": Route(WRITE, "person", state=True),
@@ -81,8 +86,8 @@ UI = {
     "POST casework:meetings": Route(WRITE, "case", state=True),
     "GET casework:plan": Route(WRITE, "case", state=True),
     "POST casework:plan": Route(WRITE, "case", state=True),
-    "GET casework:plan_review": Route(APPROVE, "case", state=True),
-    "POST casework:plan_review": Route(APPROVE, "case", state=True),
+    "GET casework:plan_review": Route(WRITE, "case", state=True),  # the worker's review of their plan
+    "POST casework:plan_review": Route(WRITE, "case", state=True),
     "POST casework:family_focus": Route(WRITE, "case", state=True),
     "GET casework:step_done": Route(WRITE, "step", state=True),
     "POST casework:step_done": Route(WRITE, "step", state=True),
@@ -187,7 +192,7 @@ API = {
     "POST /api/cases/{case_id}/family-focus": Route(WRITE, "case", state=True),
     "POST /api/cases/{case_id}/steps/{step_id}/done": Route(WRITE, "step", state=True),
     "POST /api/cases/{case_id}/transfers": Route(WRITE, "case", state=True),
-    "POST /api/cases/transfers/{transfer_id}/decision": Route(APPROVE, "transfer"),
+    "POST /api/cases/transfers/{transfer_id}/decision": Route(WRITE, "transfer", state=True, beyond=RECEIVING),
     "GET /api/cases/approvals/waiting": Route(None, None),
     "POST /api/cases/approvals/{approval_id}/decision": Route(APPROVE, "approval", state=True),
     "GET /api/cases/{case_id}/consents": Route(READ, "case"),
@@ -209,20 +214,20 @@ API = {
     "POST /api/supervision/{enrolment_id}/check-in": Route(WRITE, "supervision", state=True),
     "POST /api/supervision/{enrolment_id}/sanctions": Route(APPROVE, "supervision", roles=LEGAL, state=True),
     "POST /api/supervision/{enrolment_id}/leave": Route(APPROVE, "supervision", roles=LEGAL, state=True),
-    "POST /api/supervision/{enrolment_id}/leave/{leave_id}/decision": Route(APPROVE, "leave"),
-    "POST /api/supervision/{enrolment_id}/leave/{leave_id}/returned": Route(WRITE, "leave"),
+    "POST /api/supervision/{enrolment_id}/leave/{leave_id}/decision": Route(APPROVE, "leave", roles=LEGAL, state=True),
+    "POST /api/supervision/{enrolment_id}/leave/{leave_id}/returned": Route(APPROVE, "leave", roles=LEGAL, state=True),
     "POST /api/supervision/{enrolment_id}/monitoring": Route(APPROVE, "supervision", roles=LEGAL, state=True),
-    "POST /api/supervision/{enrolment_id}/monitoring/{period_id}/renew": Route(WRITE, "monitoring"),
-    "POST /api/supervision/{enrolment_id}/monitoring/{period_id}/remove": Route(WRITE, "monitoring"),
+    "POST /api/supervision/{enrolment_id}/monitoring/{period_id}/renew": Route(APPROVE, "monitoring", roles=LEGAL, state=True),
+    "POST /api/supervision/{enrolment_id}/monitoring/{period_id}/remove": Route(APPROVE, "monitoring", roles=LEGAL, state=True),
     "POST /api/supervision/pre-sentence-assessments": Route(APPROVE, "person", roles=LEGAL, state=True),
-    "POST /api/supervision/pre-sentence-assessments/{assessment_id}/complete": Route(WRITE, "pre_sentence"),
+    "POST /api/supervision/pre-sentence-assessments/{assessment_id}/complete": Route(APPROVE, "pre_sentence", roles=LEGAL, state=True),
     "POST /api/supervision/{enrolment_id}/ruling-notice": Route(APPROVE, "supervision", roles=LEGAL, state=True),
     "POST /api/supervision/{enrolment_id}/activities": Route(APPROVE, "supervision", roles=LEGAL, state=True),
     "GET /api/supervision/{enrolment_id}/activities/{year}/{month}": Route(READ, "supervision", roles=SEES_OFFENCE),
     "POST /api/supervision/{enrolment_id}/relocations": Route(APPROVE, "supervision", roles=LEGAL, state=True),
-    "POST /api/supervision/{enrolment_id}/relocations/{relocation_id}/steps": Route(WRITE, "relocation"),
+    "POST /api/supervision/{enrolment_id}/relocations/{relocation_id}/steps": Route(APPROVE, "relocation", roles=LEGAL, state=True),
     "POST /api/supervision/{enrolment_id}/revocations": Route(APPROVE, "supervision", roles=LEGAL, state=True),
-    "POST /api/supervision/{enrolment_id}/revocations/{revocation_id}/steps": Route(WRITE, "revocation"),
+    "POST /api/supervision/{enrolment_id}/revocations/{revocation_id}/steps": Route(APPROVE, "revocation", roles=LEGAL, state=True),
     "POST /api/supervision/{enrolment_id}/termination": Route(APPROVE, "supervision", roles=LEGAL, state=True),
     "POST /api/supervision/{enrolment_id}/conclusion": Route(APPROVE, "supervision", roles=LEGAL, state=True),
     "POST /api/supervision/{enrolment_id}/level": Route(APPROVE, "supervision", roles=LEGAL, state=True),
@@ -233,7 +238,7 @@ API = {
     "GET /api/risk/people/{person_id}": Route(READ, "person", roles=SEES_OFFENCE),
     "POST /api/risk/people/{person_id}/screenings": Route(WRITE, "person"),
     "POST /api/risk/people/{person_id}/flag": Route(WRITE, "person"),
-    "POST /api/risk/flags/{flag_id}/review": Route(WRITE, "flag"),
+    "POST /api/risk/flags/{flag_id}/review": Route(WRITE, "flag", roles=SEES_OFFENCE, state=True),
     "POST /api/incidents": Route(WRITE, "person"),
     "GET /api/incidents": Route(READ, "person", roles=SEES_OFFENCE),
     "GET /api/referrals/resources": Route(None, None),
@@ -260,14 +265,6 @@ API = {
 }
 
 
-# Records the demo world does not hold yet, so the routes about them are not walked here; the services' own tests
-# check their refusals (supervision, casework). Each is walked once the demo or the test creates one.
-NOT_YET_WALKED = {
-    "transfer": "no pending case transfer in the demo",
-    "warning": "no warning decision in the demo",
-    "leave": "no leave application in the demo",
-    "monitoring": "no electronic-monitoring period in the demo",
-    "pre_sentence": "no pre-sentence assessment in the demo",
-    "relocation": "no relocation in the demo",
-    "revocation": "no revocation in the demo",
-}
+# Records no route can be walked for yet (the test makes the demo's missing ones through the services); a new kind
+# of record goes here, with why, until the test can make one.
+NOT_YET_WALKED: dict[str, str] = {}

@@ -113,6 +113,7 @@ def _objects():
     month = {"year": 2026, "month": 11}
 
     adult = Person.objects.filter(enrolments__population="correction", enrolments__status="active",
+                                  enrolments__correction_category__in=["probation", "parole"],
                                   cases__isnull=False, birth_date__lt=dt.date(2000, 1, 1)).order_by("pk").first()
     enrolment = adult.enrolments.filter(population="correction", status="active").first()
     case = adult.cases.order_by("pk").first()
@@ -141,15 +142,59 @@ def _objects():
         "flag": (flag.person, {"pk": flag.person_id, "person_id": flag.person_id, "flag_id": flag.pk}),
         "referral": (referral.case.person, {**case_params(referral.case), "referral_id": referral.pk}),
     }
-    if transfer:
-        objects["transfer"] = (transfer.case.person, {"pk": transfer.pk, "transfer_id": transfer.pk})
     if step:
         objects["step"] = (step.case.person, {**case_params(step.case), "step_pk": step.step_id,
                                               "step_id": step.step_id})
-    if warning:
-        objects["warning"] = (warning.enrolment.person, {"pk": warning.enrolment_id, "kind": "warning",
-                                                         "obj_id": warning.pk})
+    objects.update(_legal_records(adult, enrolment, case, transfer, warning))
     return objects
+
+
+def _legal_records(adult, enrolment, case, transfer, warning) -> dict:
+    """The records of legal supervision and transfer the demo does not hold, made through the services by the
+    adult's own office and county (rolled back with the test)."""
+    from supervision import services as supervision
+
+    today = dt.date.today()
+    officer, leader = _legal_actor(adult, Role.JUDICIAL_OFFICER), _legal_actor(adult, Role.BUREAU_LEADER)
+    warning = warning or supervision.sanction_record(actor=leader, enrolment=enrolment, kind="warning", on=today,
+                                                     facts="访问矩阵测试：未按规定报告")
+    leave, _notes = supervision.leave_apply(actor=officer, enrolment=enrolment, destination="杭州", reason="探亲",
+                                            leave_on=today + dt.timedelta(days=3), return_on=today + dt.timedelta(days=5))
+    period = supervision.monitoring_start(actor=leader, enrolment=enrolment, reason="court_ban", facts="访问矩阵测试",
+                                          start_on=today, end_on=today + dt.timedelta(days=30), approved_by_name="局长")
+    assessment = supervision.pre_sentence_assessment_request(actor=officer, person=adult, requested_by="某区人民法院",
+                                                             received_on=today)
+    relocation, _notes = supervision.relocation_apply(actor=officer, enrolment=enrolment, new_residence="某市某区某路1号",
+                                                      new_agency="某区司法局", reason="随家人迁居", applied_on=today,
+                                                      move_on=today + dt.timedelta(days=20))
+    revocation = supervision.revocation_propose(actor=leader, enrolment=enrolment, on=today, court="某区人民法院",
+                                                evidence="访问矩阵测试：多次违反监督管理规定")
+    if transfer is None:
+        from casework.services import transfer_request
+
+        receiver = User.objects.filter(organisation=case.owner.organisation, role=case.owner.role,
+                                       is_active=True).exclude(pk=case.owner_id).first()
+        transfer = transfer_request(actor=case.owner, case=case, to_owner=receiver, reason="访问矩阵测试")
+    on_enrolment = {"pk": enrolment.pk, "enrolment_id": enrolment.pk, "person_id": adult.pk}
+    return {
+        "warning": (adult, {**on_enrolment, "kind": "warning", "obj_id": warning.pk}),
+        "leave": (adult, {**on_enrolment, "leave_id": leave.pk, "kind": "leave", "obj_id": leave.pk}),
+        "monitoring": (adult, {**on_enrolment, "period_id": period.pk}),
+        "pre_sentence": (adult, {"person_id": adult.pk, "assessment_id": assessment.pk}),
+        "relocation": (adult, {**on_enrolment, "relocation_id": relocation.pk}),
+        "revocation": (adult, {**on_enrolment, "revocation_id": revocation.pk}),
+        "transfer": (transfer.case.person, {"pk": transfer.pk, "transfer_id": transfer.pk}),
+    }
+
+
+def _legal_actor(person, role) -> User:
+    """The officer of the 司法所 whose street the person lives in, or the leader of their district's bureau."""
+    district = "/".join(person.area.path.split("/")[:3]) + "/"
+    users = User.objects.filter(role=role, is_active=True, organisation__area__path__startswith=district)
+    user = next((u for u in users.select_related("organisation__area").order_by("pk")
+                 if person.area.path.startswith(u.organisation.area.path)), None)
+    assert user is not None, f"no {role} over {person.area.path}"
+    return user
 
 
 # --- putting a person in one column of the matrix -----------------------------------------------------------------
@@ -289,7 +334,7 @@ def test_every_route_about_a_file_answers_as_the_matrix_says(staff, role, relati
         params = prepare(route.obj)
         status = _request(browser, key, _ui_url(key.split(" ", 1)[1], params))
         expected = _expected(route, role, relation)
-        if (status in REFUSED) != (not expected) and (expected is False or not route.state):
+        if (status in REFUSED) != (not expected) and (expected is False or not route.state) and not route.beyond:
             wrong.append(f"{key}: {status}, matrix says {'allow' if expected else 'refuse'}")
     for key, route in API.items():
         if route.action is None or route.obj not in objects:
@@ -308,7 +353,7 @@ def test_every_route_about_a_file_answers_as_the_matrix_says(staff, role, relati
         status = _request(api, key, _api_url(path, params), body=body, query=query_refs,
                           content_type="application/json" if body else None)
         expected = _expected(route, role, relation)
-        if (status in REFUSED) != (not expected) and (expected is False or not route.state):
+        if (status in REFUSED) != (not expected) and (expected is False or not route.state) and not route.beyond:
             wrong.append(f"{key}: {status}, matrix says {'allow' if expected else 'refuse'}")
     assert not wrong, f"{role} on a record in '{relation}':\n" + "\n".join(wrong)
 

@@ -369,3 +369,16 @@ def test_the_receiving_supervisor_sees_and_decides_a_transfer(staff, case_b):
     case_b.refresh_from_db()
     assert case_b.owner == staff("sh_social2")
     assert any("转介" in e.title or "Transfer" in e.title for e in selectors.case_timeline(case_b))
+
+
+def test_only_approvers_the_matrix_lets_open_the_file_are_asked(staff, xiaoyu):
+    """A supervisor of the same station but not of 小宇's team cannot open a juvenile's file, so is no approver."""
+    from accounts.models import User
+    from casework.selectors import approvers_for
+
+    case = xiaoyu.cases.order_by("pk").first()
+    team_supervisor = staff("sh_supervisor")
+    other = User.objects.create(username="sh_supervisor_other", role="supervisor",
+                                organisation=team_supervisor.organisation)
+    approvers = set(approvers_for(case))
+    assert team_supervisor in approvers and other not in approvers
