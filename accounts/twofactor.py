@@ -64,7 +64,8 @@ def qr_svg(device: TOTPDevice) -> str:
     url = device.config_url.replace("otpauth://totp/", f"otpauth://totp/{ISSUER}:", 1) + f"&issuer={ISSUER}"
     buffer = io.BytesIO()
     qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8).save(buffer)
-    return buffer.getvalue().decode()
+    svg = buffer.getvalue().decode()
+    return svg[svg.index("<svg"):]  # inline in the page: without the XML declaration of a standalone file
 
 
 def secret_text(device: TOTPDevice) -> str:

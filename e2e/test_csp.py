@@ -11,7 +11,7 @@ def test_no_page_breaks_the_content_security_policy(sign_in, live_server, xiaoyu
     page.on("console", lambda message: refused.append(message.text)
             if "Content Security Policy" in message.text or "Refused to" in message.text else None)
     for path in ("/today/", f"/people/{xiaoyu_pk}/", "/people/?q=xiao", "/reports/dashboard/",
-                 f"/risk/people/{xiaoyu_pk}/", "/imports/", "/api/docs"):
+                 f"/risk/people/{xiaoyu_pk}/", "/imports/", "/api/docs", "/account/two-factor/setup/"):
         response = page.goto(f"{live_server.url}{path}")
         assert "script-src 'self'" in response.headers.get("content-security-policy", ""), path
         page.wait_for_load_state("load")
