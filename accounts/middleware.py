@@ -20,6 +20,6 @@ class TwoFactorMiddleware:
             if request.path_info.startswith("/api/"):
                 return JsonResponse({"detail": _("Two-factor sign-in is required: finish signing in on the web "
                                                  "page first.")}, status=401)
-            step = "accounts:two_factor_verify" if twofactor.has_device(request.user) else "accounts:two_factor_setup"
+            step = "accounts:two_factor_verify" if request.user.two_factor_on else "accounts:two_factor_setup"
             return redirect(f"{reverse(step)}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)

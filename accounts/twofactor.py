@@ -26,10 +26,6 @@ def required_for(user) -> bool:
     return getattr(user, "role", "") in settings.TWO_FACTOR_ROLES
 
 
-def has_device(user) -> bool:
-    return user.two_factor_on
-
-
 def needs_second_factor(request) -> bool:
     """Signed in with the password, but not (yet) with the second factor this account has or must have. Accounts
     without one pay no query; with one, django-otp checks the session's device on each request."""

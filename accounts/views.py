@@ -22,7 +22,7 @@ def account(request):
             error = exc.messages[0]
     return render(request, "accounts/account.html",
                   {"tokens": api_tokens_of(user=request.user), "new_token": new_token, "error": error,
-                   "two_factor": twofactor.has_device(request.user)})
+                   "two_factor": request.user.two_factor_on})
 
 
 @login_required
@@ -60,7 +60,7 @@ def two_factor_setup(request):
     """Enrol an authenticator app: scan the code (or type the key), then enter the first code it shows."""
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    if twofactor.has_device(request.user) and not request.user.is_verified():
+    if request.user.two_factor_on and not request.user.is_verified():
         return redirect("accounts:two_factor_verify")  # replacing a device takes the current one first
     error = ""
     device = TOTPDevice.objects.filter(user=request.user, confirmed=False).order_by("-pk").first()
@@ -82,7 +82,7 @@ def two_factor_setup(request):
 
 @login_required
 def two_factor_verify(request):
-    if not twofactor.has_device(request.user):
+    if not request.user.two_factor_on:
         return redirect("accounts:two_factor_setup")
     error = ""
     if request.method == "POST":

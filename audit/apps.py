@@ -8,8 +8,11 @@ class AuditConfig(AppConfig):
 
     def ready(self):
         from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+        from django.core import checks
 
-        from . import signals
+        from . import archive, signals
+
+        checks.register(archive.check_retention, "security")
 
         user_logged_in.connect(signals.logged_in, dispatch_uid="audit.logged_in")
         user_logged_out.connect(signals.logged_out, dispatch_uid="audit.logged_out")

@@ -45,6 +45,17 @@ def retention_days() -> int:
     return days
 
 
+def check_retention(app_configs=None, **kwargs) -> list:
+    """A system check: the configured retention is refused at start-up, not only when archiving runs."""
+    from django.core.checks import Error
+
+    try:
+        retention_days()
+    except ImproperlyConfigured as error:
+        return [Error(str(error), id="audit.E001")]
+    return []
+
+
 def cutoff(now: dt.datetime | None = None) -> dt.datetime:
     """Events before this moment may be archived: the start (local time) of the month that holds now − retention.
     Whole months leave together, and nothing younger than the retention period ever does."""

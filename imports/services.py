@@ -25,7 +25,7 @@ from .schema import KINDS, parse_date
 
 MAX_ERRORS_KEPT = 1000
 MAX_WORKBOOK_PARTS = 2000  # a list has a few dozen parts; thousands mean a crafted archive
-MACRO_PARTS = ("vbaproject.bin", ".bin")  # VBA projects and ActiveX/OLE binaries: a list needs neither
+MACRO_PARTS = (".bin",)  # VBA projects (vbaProject.bin) and ActiveX/OLE binaries: a list needs neither
 PREVIEW_ROWS = 20
 IMPORTERS = {"judicial_officer", "supervisor", "social_worker", "bureau_leader"}
 

@@ -12,6 +12,10 @@ from tongxing.records import KeptRecord
 from .populations import Population
 
 
+# Minors are those under 18 (未成年人保护法 art. 2); juvenile rules in correction follow from it (LAW.md L18).
+ADULT_AGE = 18
+
+
 class Sex(models.TextChoices):
     MALE = "M", _("male")
     FEMALE = "F", _("female")
@@ -120,7 +124,7 @@ class Person(KeptRecord):
     @property
     def is_juvenile(self) -> bool:
         age = self.age
-        return age is not None and age < 18
+        return age is not None and age < ADULT_AGE
 
 
 class SupportKind(models.TextChoices):

@@ -11,7 +11,7 @@ from casework.models import Case
 from tongxing.crypto import search_hashes
 
 from . import idnumbers
-from .models import Assignment, Enrolment, EnrolmentStatus, Person
+from .models import ADULT_AGE, Assignment, Enrolment, EnrolmentStatus, Person
 from .names import pinyin_keys
 
 ID_TAIL = re.compile(r"^\d{3}[\dXx]$")
@@ -22,9 +22,9 @@ def juvenile_filter(day=None) -> Q:
     """People under 18 on the day (today by default), and people whose age is not known: protected until it is."""
     day = day or timezone.localdate()
     try:
-        cutoff = day.replace(year=day.year - 18)
+        cutoff = day.replace(year=day.year - ADULT_AGE)
     except ValueError:  # 29 February
-        cutoff = day.replace(year=day.year - 18, day=28)
+        cutoff = day.replace(year=day.year - ADULT_AGE, day=28)
     return Q(birth_date__gt=cutoff) | Q(birth_date__isnull=True)
 
 

@@ -60,11 +60,15 @@ def items(request):
     return list(selectors.active_items())
 
 
+def _require_risk_details(request, person) -> None:
+    if not sees_offence(user=request.user, person=person):
+        raise PermissionDenied("Risk details are not shown to your role.")
+
+
 @router.get("/people/{int:person_id}", response=RiskOut, summary="A person's risk flag and screens")
 def person_risk(request, person_id: int, reason: str = ""):
     person = person_get_visible(user=request.user, pk=person_id)
-    if not sees_offence(user=request.user, person=person):
-        raise PermissionDenied("Risk details are not shown to your role.")
+    _require_risk_details(request, person)
     person_file_opened(actor=request.user, person=person, reason=reason)
     return {"flag": selectors.current_flag(person=person),
             "screenings": list(Screening.objects.filter(person=person)[:20])}
@@ -106,6 +110,5 @@ def review_flag(request, flag_id: int, payload: FlagReviewIn):
     from people.selectors import people_visible_to
 
     flag = get_object_or_404(RiskFlag, pk=flag_id, person__in=people_visible_to(user=request.user))
-    if not sees_offence(user=request.user, person=flag.person):  # as on the person's risk page
-        raise PermissionDenied("Risk details are not shown to your role.")
+    _require_risk_details(request, flag.person)
     return services.flag_review(actor=request.user, flag=flag, **payload.dict())

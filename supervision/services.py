@@ -18,7 +18,7 @@ from duties import workdays
 from duties.selectors import legal_time_limit
 from duties.models import Duty
 from duties.services import duty_cancel, duty_complete, duty_open
-from people.models import Enrolment, EnrolmentStatus
+from people.models import ADULT_AGE, Enrolment, EnrolmentStatus
 from people.populations import Population
 from tongxing.permissions import require
 
@@ -400,7 +400,7 @@ def correction_intake_duties(enrolment: Enrolment) -> None:
     if enrolment.correction_category == "medical":
         _medical_duties(enrolment, after=max(enrolment.start_date, dt.date.today()))
     if enrolment.end_date and person.age_on(enrolment.start_date) is not None and person.age_on(
-            enrolment.start_date) < 18:
+            enrolment.start_date) < ADULT_AGE:
         seal = legal_time_limit(person.area, "juvenile_record_seal_days")
         duty_open(key=f"seal_record:{enrolment.pk}", kind="seal_record", person=person, organisation=office,
                   owner_role=Role.JUDICIAL_OFFICER, due_on=enrolment.end_date + dt.timedelta(days=seal.value),

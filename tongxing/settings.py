@@ -228,13 +228,9 @@ IMPORT_MAX_UNZIPPED_BYTES = int(os.environ.get("IMPORT_MAX_UNZIPPED_BYTES", str(
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # The audit trail stays in the database this many days, then moves to compressed archive files (audit_archive, run
-# daily by duties_tick). Cybersecurity Law art. 21(3) requires network logs be kept no less than six months: fewer
-# than 183 days is refused here and by the command.
+# daily by duties_tick). The legal floor (Cybersecurity Law art. 21(3)) is audit.archive.RETENTION_FLOOR_DAYS, enforced
+# by a system check at start-up and by the command.
 AUDIT_RETENTION_DAYS = int(os.environ.get("AUDIT_RETENTION_DAYS", "365"))
-if AUDIT_RETENTION_DAYS < 183:  # the same floor as audit.archive.RETENTION_FLOOR_DAYS
-    raise ImproperlyConfigured(
-        f"AUDIT_RETENTION_DAYS={AUDIT_RETENTION_DAYS} is below the legal minimum of 183 days "
-        "(PRC Cybersecurity Law art. 21(3): network logs are kept no less than six months).")
 AUDIT_ARCHIVE_DIR = os.environ.get("AUDIT_ARCHIVE_DIR", str(BASE_DIR / "var" / "audit-archive"))
 
 # Lockout (MLPS): an account is locked after this many failed sign-ins in a row, per account (an office behind one
