@@ -8,7 +8,7 @@ PIP := $(VENV)/bin/pip
 PG_TEST_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/tongxing)
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test test-sqlite test-postgres browser-deps venv demo messages check-deploy clean
+.PHONY: run test test-sqlite test-postgres browser-deps venv demo messages check-deploy clean bench loadtest
 
 $(VENV)/.base: requirements/base.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' || { echo "Python 3.11 is required"; exit 1; }
@@ -60,6 +60,25 @@ browser-deps:
 			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
 		else echo "Install chromium and fonts-noto-cjk (sudo apt-get install chromium fonts-noto-cjk) for the browser tests"; fi; \
 	fi
+
+## make bench — a synthetic data set of BENCH_PEOPLE people in BENCH_DATABASE_URL (made once, then reused), then
+## every key operation through Tongxing beside raw SQL, with the ratios (docs/performance.md).
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/tongxing_bench
+BENCH_PEOPLE ?= 100000
+bench: $(VENV)/.dev
+	@command -v wrk >/dev/null || { if [ "$$(id -u)" = 0 ]; then apt-get install -y -qq wrk >/dev/null; \
+		else echo "Install wrk (sudo apt-get install wrk) for the throughput run"; exit 1; fi; }
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) -m bench.prepare --people $(BENCH_PEOPLE)
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) -m bench $(BENCH_ARGS)
+
+## make loadtest — a day's mix of roles (locust, 100 users, 10 minutes) against gunicorn on a copy of the bench data.
+$(VENV)/.bench: $(VENV)/.dev requirements/bench.txt
+	$(PIP) install --quiet --require-hashes -r requirements/base.txt -r requirements/dev.txt -r requirements/bench.txt
+	touch $@
+
+loadtest: $(VENV)/.bench
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) -m bench.prepare --people $(BENCH_PEOPLE) --copy-to tongxing_locust
+	DATABASE_URL=$(dir $(BENCH_DATABASE_URL))tongxing_locust bash bench/loadtest.sh
 
 ## make messages — re-extract translatable strings and compile the catalogues (needs gettext).
 messages: $(VENV)/.dev

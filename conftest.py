@@ -60,3 +60,34 @@ def adult(db) -> Person:
 @pytest.fixture
 def beijing_person(db) -> Person:
     return Person.objects.filter(area__path__startswith="110000/").order_by("pk").first()
+
+
+@pytest.fixture
+def flat_queries(request):
+    """flat_queries(client, url, grow) -> (before, after): the page read with the rows it has, then again after
+    grow() added more of them (or, when grow() returns a URL, that of a record made with more of them). The second
+    read may run no more queries than the first (fewer when more rows settle a question sooner), so a query per row,
+    an N+1, fails. A warm-up read comes first: caches filled once per process and the audit entry of a first opening
+    do not count. The responses are returned for the test to show that the rows did grow."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def read(client, url):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code, response.content[:300])
+        return response, len(queries)
+
+    def check(client, url: str, grow):
+        client.get(url)
+        before, few = read(client, url)
+        grown = grow()
+        if isinstance(grown, str):  # rows that come with a new record (a conference's decisions): its URL
+            url = grown
+            client.get(url)
+        after, many = read(client, url)
+        request.node.user_properties.append(("queries", f"{few} -> {many}"))
+        assert many <= few, f"{url}: {few} queries with few rows, {many} with more"
+        return before, after
+
+    return check

@@ -38,8 +38,8 @@ def duties_of(*, user) -> QuerySet[Duty]:
     mine = Q(owner=user)
     if user.organisation_id:
         mine |= Q(owner__isnull=True, owner_role=user.role, organisation_id=user.organisation_id)
-    return (Duty.objects.filter(mine, status=DutyStatus.OPEN)
-            .select_related("person", "case").order_by("due_on", "id"))
+    # The day list shows the duty's own title and link; the person's file (decrypted on load) is not needed.
+    return Duty.objects.filter(mine, status=DutyStatus.OPEN).order_by("due_on", "id")
 
 
 @dataclass

@@ -1,7 +1,8 @@
 """Background jobs: a registry of kinds, one task that runs any of them, and progress written as it goes.
 
-The task worker (`manage.py db_worker`, started by `make run`) picks the job up; a job's own code reports progress
-through `Progress`, which writes outside any transaction the job opens, so the waiting page sees it move."""
+The task worker (`manage.py db_worker`, started by `make run`; `manage.py rqworker default` with TASKS_BACKEND=rq)
+picks the job up; a job's own code reports progress through `Progress`, which writes outside any transaction the job
+opens, so the waiting page sees it move."""
 
 import logging
 

@@ -57,6 +57,8 @@ class Person(KeptRecord):
     name_initials = models.CharField(max_length=50, db_index=True, editable=False)
     pseudonym_pinyin = models.CharField(max_length=200, db_index=True, editable=False, blank=True)
     pseudonym_initials = models.CharField(max_length=50, db_index=True, editable=False, blank=True)
+    # Any part of the name or pseudonym, for a trigram index (PostgreSQL; see people.names.name_fragments).
+    name_fragments = models.TextField(blank=True, editable=False)
 
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)

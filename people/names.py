@@ -9,3 +9,16 @@ def pinyin_keys(name: str) -> tuple[str, str]:
         return "", ""
     syllables = [s.lower() for s in lazy_pinyin(name.strip()) if s.strip()]
     return "".join(syllables), "".join(s[0] for s in syllables)
+
+
+def name_fragments(*names: str) -> str:
+    """Every suffix of each name, each starting a word: ' 李曹帅 曹帅 帅 '.
+
+    A search for any part of a name is then a search for the start of a word, which a trigram index answers even
+    for the two-character names and pseudonyms that are common in Chinese (a plain '%曹帅%' has no trigram to look up).
+    """
+    words = []
+    for name in names:
+        compact = "".join(name.split())
+        words.extend(compact[i:] for i in range(len(compact)))
+    return f" {' '.join(words)} " if words else ""

@@ -16,7 +16,7 @@ from tongxing.permissions import ConflictError, require
 
 from . import idnumbers
 from .models import Assignment, CorrectionCategory, Enrolment, EnrolmentStatus, Person, SupportMember
-from .names import pinyin_keys
+from .names import name_fragments, pinyin_keys
 from .populations import Population
 
 PERSON_FIELDS = (
@@ -27,8 +27,8 @@ PERSON_FIELDS = (
 PROTECTED_FIELDS = {"id_number", "phone"}  # never written into the audit trail in clear
 NULLABLE_FIELDS = {"birth_date", "area", "owner"}
 # Derived on save; never reported back as the user's mistake.
-DERIVED_FIELDS = ["name_pinyin", "name_initials", "pseudonym_pinyin", "pseudonym_initials", "id_number_hash",
-                  "id_last4_hash", "version", "organisation"]
+DERIVED_FIELDS = ["name_pinyin", "name_initials", "pseudonym_pinyin", "pseudonym_initials", "name_fragments",
+                  "id_number_hash", "id_last4_hash", "version", "organisation"]
 
 
 def _merge_model_errors(instance, errors: dict[str, list[str]], exclude: list[str]) -> None:
@@ -124,6 +124,7 @@ def _validate_person(*, actor, person: Person, changed: set[str]) -> None:
         raise ValidationError(errors)
     person.name_pinyin, person.name_initials = pinyin_keys(person.full_name)
     person.pseudonym_pinyin, person.pseudonym_initials = pinyin_keys(person.pseudonym)
+    person.name_fragments = name_fragments(person.full_name, person.pseudonym)
     person.id_number_hash = keyed_hash(person.id_number) if person.id_number else ""
     person.id_last4_hash = keyed_hash(person.id_number[-4:]) if person.id_number else ""
 

@@ -8,6 +8,8 @@ from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from tongxing.dbrouters import reading_reports
+
 
 def _chart(key: str, title: str, kind: str, points: list[tuple[str, int, str]]) -> dict:
     """points: (label, value, link or '')."""
@@ -16,6 +18,7 @@ def _chart(key: str, title: str, kind: str, points: list[tuple[str, int, str]]) 
             "rows": [(str(p[0]), p[1], p[2]) for p in points]}
 
 
+@reading_reports()
 def worker_dashboard(*, user, today: dt.date) -> list[dict]:
     from casework.models import Contact, Stage
     from casework.selectors import cases_visible_to
@@ -42,6 +45,7 @@ def worker_dashboard(*, user, today: dt.date) -> list[dict]:
                    [(label, contacts[value], "") for value, label in Mode.choices if contacts.get(value)])]
 
 
+@reading_reports()
 def supervisor_dashboard(*, user, today: dt.date, period_start: dt.date) -> list[dict]:
     from accounts.models import User
     from casework.selectors import approvals_waiting_for, cases_visible_to
@@ -71,6 +75,7 @@ def supervisor_dashboard(*, user, today: dt.date, period_start: dt.date) -> list
                     (_("critical incidents"), incidents, "")])]
 
 
+@reading_reports()
 def leader_dashboard(*, user, area, today: dt.date, period_start: dt.date) -> list[dict]:
     from incidents.models import Incident
     from orgs.models import Area
@@ -90,12 +95,15 @@ def leader_dashboard(*, user, area, today: dt.date, period_start: dt.date) -> li
                          .values_list("population", "n"))
     populations = [(label, by_population.get(value, 0), f"{people_url}?population={value}" if own_area else "")
                    for value, label in Population.choices]
-    models = {}
+    # One grouped count over the streets, each folded into its district's model: however many districts there are.
     districts = list(Area.objects.filter(path__startswith=area.path, level="district")) or [area.district()]
-    for district in filter(None, districts):
-        n = active.filter(person__area__path__startswith=district.path).values("person").distinct().count()
-        label = district.get_work_model_display() or "—"
-        models[label] = models.get(label, 0) + n
+    by_path = {d.path: d for d in districts if d is not None}
+    models = {d.get_work_model_display() or "—": 0 for d in by_path.values()}
+    for path, n in active.values_list("person__area__path").annotate(n=Count("person", distinct=True)):
+        district = next((by_path[path[:k]] for k in {len(p) for p in by_path} if path[:k] in by_path), None)
+        if district is not None:
+            label = district.get_work_model_display() or "—"
+            models[label] += n
     by_office = list(active.values_list("organisation__name").annotate(n=Count("person", distinct=True))
                      .order_by("-n").values_list("organisation__name", "n")[:12])
     new = Enrolment.objects.filter(in_area, start_date__gte=period_start, start_date__lte=today).count()

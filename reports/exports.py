@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import Action, IdVisibility
 from audit.services import audit_record
+from tongxing.dbrouters import reading_reports
 from tongxing.excel import write_workbook
 
 
@@ -108,6 +109,7 @@ def export_resources(*, user, query: str = ""):
     return write_workbook([(str(_("Resources")), [str(h) for h in header], rows)])
 
 
+@reading_reports()  # the audit event still goes to the primary
 def export_list(name: str, *, user, params) -> object:
     """Any exportable list, filtered as on its page and by the access matrix's export column; None for an unknown
     list."""

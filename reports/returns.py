@@ -1,18 +1,21 @@
 """Statistical returns (统计报表): what the records say for an area, a period, a population and a model.
 
-Every figure is one aggregate query over the records themselves, grouped by the next level of areas (a district's
-streets, a city's districts), so a return always equals the lists it summarises. No personal data leaves here."""
+Every figure is an aggregate over the records themselves (a few figures to each pass over a table), grouped by the
+next level of areas (a district's streets, a city's districts, the nation's provinces), so a return always equals the
+lists it summarises. No personal data leaves here."""
 
 import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
-from django.db.models.functions import Substr, TruncDate
+from django.db.models.functions import TruncDate
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from orgs.models import Area
 from people.models import CorrectionCategory
 from supervision.models import Level
+from tongxing.dbrouters import reading_reports
 
 MONTH, HALF, YEAR = "month", "half", "year"
 
@@ -96,14 +99,29 @@ class Return:
     total: Row
 
 
-def _grouped(queryset, path: str, width: int, key: str = "pk") -> dict[str, int]:
-    """Counts per child area: the first `width` characters of the person's area path name the child."""
-    rows = (queryset.annotate(child=Substr(path, 1, width)).values("child")
-            .annotate(n=Count(key, distinct=True)).values_list("child", "n"))
-    return dict(rows)
+def _counts(queryset, area_field: str, **figures: Q) -> dict[str, dict[int, int]]:
+    """Several counts in one pass over the table, per street (area id): {figure: {area id: n}}.
+
+    Grouping by the area's id, not its path, keeps the join to the areas out of queries over millions of rows; the
+    streets are folded into the return's rows afterwards."""
+    rows = queryset.values(area_field).annotate(**{name: Count("pk", filter=q) for name, q in figures.items()})
+    result: dict[str, dict[int, int]] = {name: {} for name in figures}
+    for row in rows:
+        for name in figures:
+            result[name][row[area_field]] = row[name]
+    return result
 
 
-def statistical_return(*, area: Area, period: Period, population: str = "", model: str = "") -> Return:
+def _day_range(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """The local days from start to end as an instant range, so an index on the time column can be used."""
+    zone = timezone.get_current_timezone()
+    return (dt.datetime.combine(start, dt.time.min, zone),
+            dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, zone))
+
+
+@reading_reports()
+def statistical_return(*, area: Area | None, period: Period, population: str = "", model: str = "") -> Return:
+    """The return for an area, or for the whole installation (area None: the national return, a row per province)."""
     from casework.models import Contact
     from conferences.models import Conference
     from incidents.models import Incident
@@ -111,10 +129,10 @@ def statistical_return(*, area: Area, period: Period, population: str = "", mode
     from referrals.models import Referral
     from supervision.models import LevelChange, Sanction
 
-    children = list(Area.objects.filter(parent=area).order_by("code")) or [area]
-    width = len(children[0].path)
+    children = list(Area.objects.filter(parent=area).order_by("code")) or ([area] if area else [])
+    width = len(children[0].path) if children else 0
     start, end = period.start, period.end
-    scope = Q(path__startswith=area.path)
+    scope = Q(path__startswith=area.path) if area else Q()
     if model:
         districts = Area.objects.filter(level="district", work_model=model).values_list("path", flat=True)
         model_q = Q()
@@ -122,50 +140,58 @@ def statistical_return(*, area: Area, period: Period, population: str = "", mode
             model_q |= Q(path__startswith=district_path)
         scope &= model_q if districts else Q(pk__in=[])
     areas_in_scope = Area.objects.filter(scope).values("pk")
+    everywhere = area is None and not model
 
     def persons(prefix: str = "person__") -> Q:
-        return Q(**{f"{prefix}area__in": areas_in_scope})
+        return Q() if everywhere else Q(**{f"{prefix}area__in": areas_in_scope})
 
     enrolments = Enrolment.objects.filter(persons())
     if population:
         enrolments = enrolments.filter(population=population)
-    path = "person__area__path"
-    current = enrolments.filter(start_date__lte=end).filter(Q(status="active") | Q(end_date__gt=end))
-    figures = {
-        "received": _grouped(enrolments.filter(start_date__gte=start, start_date__lte=end), path, width),
-        "ended": _grouped(enrolments.filter(status="ended", end_date__gte=start, end_date__lte=end), path, width),
-        "current": _grouped(current, path, width),
-    }
-    corrections = current.filter(population="correction")
-    for category in CorrectionCategory.values:
-        figures[f"cat_{category}"] = _grouped(corrections.filter(correction_category=category), path, width)
+    current = Q(start_date__lte=end) & (Q(status="active") | Q(end_date__gt=end))
+    correction = current & Q(population="correction")
+    figures = _counts(
+        enrolments, "person__area_id",
+        received=Q(start_date__gte=start, start_date__lte=end),
+        ended=Q(status="ended", end_date__gte=start, end_date__lte=end),
+        current=current,
+        **{f"cat_{category}": correction & Q(correction_category=category) for category in CorrectionCategory.values})
     level_at_end = Subquery(LevelChange.objects.filter(enrolment=OuterRef("pk"), since__lte=end)
                             .order_by("-since", "-id").values("level")[:1])
-    with_level = corrections.annotate(level_at_end=level_at_end)
-    for level in ("strict", "normal", "lenient"):
-        figures[f"level_{level}"] = _grouped(with_level.filter(level_at_end=level), path, width)
+    figures |= _counts(enrolments.filter(correction).annotate(level_at_end=level_at_end), "person__area_id",
+                       **{f"level_{level}": Q(level_at_end=level) for level in ("strict", "normal", "lenient")})
 
-    case_scope = Q(case__person__area__in=areas_in_scope) & (Q(case__population=population) if population else Q())
-    contacts = Contact.objects.filter(case_scope, started_at__date__gte=start, started_at__date__lte=end)
-    figures["contacts"] = _grouped(contacts, "case__person__area__path", width)
-    figures["home_visits"] = _grouped(contacts.filter(mode="home_visit"), "case__person__area__path", width)
-    figures["referrals"] = _grouped(Referral.objects.filter(case_scope, sent_on__gte=start, sent_on__lte=end),
-                                    "case__person__area__path", width)
+    first, after = _day_range(start, end)
+    case_scope = persons("case__person__") & (Q(case__population=population) if population else Q())
+    figures |= _counts(Contact.objects.filter(case_scope, started_at__gte=first, started_at__lt=after),
+                       "case__person__area_id", contacts=Q(), home_visits=Q(mode="home_visit"))
+    figures |= _counts(Referral.objects.filter(case_scope, sent_on__gte=start, sent_on__lte=end),
+                       "case__person__area_id", referrals=Q())
     of_population = Exists(Enrolment.objects.filter(person=OuterRef("person"), population=population)) \
         if population else Q()
-    figures["conferences"] = _grouped(Conference.objects.filter(persons(), of_population, status="held",
-                                                                held_on__gte=start, held_on__lte=end), path, width)
-    incidents = Incident.objects.filter(persons(), of_population, occurred_at__date__gte=start,
-                                        occurred_at__date__lte=end)
-    figures["incidents"] = _grouped(incidents, path, width)
+    figures |= _counts(Conference.objects.filter(persons(), of_population, held_on__gte=start, held_on__lte=end),
+                       "person__area_id", conferences=Q(status="held"))
+    incidents = Incident.objects.filter(persons(), of_population, occurred_at__gte=first, occurred_at__lt=after)
+    figures |= _counts(incidents, "person__area_id", incidents=Q())
     if population in ("", "correction"):
-        figures["sanctions"] = _grouped(Sanction.objects.filter(persons("enrolment__person__"), on__gte=start,
-                                                                on__lte=end), "enrolment__person__area__path", width)
+        figures |= _counts(Sanction.objects.filter(persons("enrolment__person__"), on__gte=start, on__lte=end),
+                           "enrolment__person__area_id", sanctions=Q())
         under_correction = Exists(Enrolment.objects.filter(
             person=OuterRef("person"), population="correction", start_date__lte=OuterRef("day"))
             .filter(Q(status="active") | Q(end_date__gte=OuterRef("day"))))
-        figures["reoffending"] = _grouped(incidents.annotate(day=TruncDate("occurred_at"))
-                                          .filter(under_correction, kind="new_offence"), path, width)
+        figures |= _counts(incidents.annotate(day=TruncDate("occurred_at")).filter(under_correction,
+                                                                                    kind="new_offence"),
+                           "person__area_id", reoffending=Q())
+    # Fold the streets into the return's rows: the first `width` characters of a street's path name its row.
+    child_of = {pk: path[:width] for pk, path in Area.objects.filter(scope).values_list("pk", "path")
+                if len(path) >= width}
+    for name, by_area in figures.items():
+        folded: dict[str, int] = {}
+        for area_id, n in by_area.items():
+            key = child_of.get(area_id)
+            if key is not None:
+                folded[key] = folded.get(key, 0) + n
+        figures[name] = folded
     columns = [(k, label) for k, label in COLUMNS if population in ("", "correction") or k not in CORRECTION_ONLY]
     rows = [Row(child, {key: figures.get(key, {}).get(child.path, 0) for key, _l in columns}) for child in children]
     total = Row(None, {key: sum(row.values[key] for row in rows) for key, _l in columns})

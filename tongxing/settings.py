@@ -122,13 +122,23 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'var' / 'tongxing.sqlite3'}",
-        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
+        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")), conn_health_checks=True,
+        # Behind pgbouncer in transaction mode a server-side cursor (QuerySet.iterator) loses its portal.
+        disable_server_side_cursors=env_bool("DB_DISABLE_SERVER_SIDE_CURSORS"),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL keeps readers and the single writer out of each other's way on a small office server.
     DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = "PRAGMA journal_mode=WAL;"
     DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
+# A PostgreSQL read replica for the statistical returns, dashboards and exports (tongxing/dbrouters.py); everything
+# else stays on the primary. Tests run it as a second connection to the test database.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"], conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
+        conn_health_checks=True, disable_server_side_cursors=env_bool("DB_DISABLE_SERVER_SIDE_CURSORS"))
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["tongxing.dbrouters.ReportsToReplica"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -219,9 +229,30 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
 
-# Background work: the database queue by default (`manage.py db_worker` runs it; `make run` starts one).
-TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
-                     "QUEUES": ["default"]}}
+# Scale-out (docs/architecture.md): with Redis, nothing a web process holds is needed by the next request, so
+# several processes on several machines can serve behind one proxy.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHE_URL = os.environ.get("CACHE_URL") or REDIS_URL
+if CACHE_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL,
+                          "KEY_PREFIX": "tongxing"}}
+    # Read from Redis (no session query per request), written through to the database (a Redis restart or
+    # eviction signs nobody out); SessionIdleMiddleware keeps the writes to one a minute.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
+# Background work: the database queue by default (`manage.py db_worker` runs it; `make run` starts one); with
+# TASKS_BACKEND=rq, Redis (`manage.py rqworker default` runs it, on any machine).
+_backend = os.environ.get("TASKS_BACKEND") or "db"
+_backend = {"db": "django_tasks_db.DatabaseBackend", "rq": "django_tasks_rq.RQBackend"}.get(_backend, _backend)
+TASKS = {"default": {"BACKEND": _backend, "QUEUES": ["default"]}}
+if _backend == "django_tasks_rq.RQBackend":
+    if not REDIS_URL:
+        raise ImproperlyConfigured("TASKS_BACKEND=rq needs REDIS_URL.")
+    INSTALLED_APPS.append("django_rq")  # its rqworker command
+    # RQ stops a job after 3 minutes unless told otherwise; an import of a large hand-over list may take longer.
+    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 3600}}
+    RQ = {"JOB_CLASS": "django_tasks_rq.Job"}  # so a plain `rqworker` runs django-tasks' tasks
+# Uploaded lists wait here for their import job: with web and workers on several machines, a directory they share.
 IMPORT_DIR = os.environ.get("IMPORT_DIR", str(BASE_DIR / "var" / "imports"))
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(50 * 1024 * 1024)))
 IMPORT_MAX_UNZIPPED_BYTES = int(os.environ.get("IMPORT_MAX_UNZIPPED_BYTES", str(500 * 1024 * 1024)))
@@ -238,6 +269,8 @@ AUDIT_ARCHIVE_DIR = os.environ.get("AUDIT_ARCHIVE_DIR", str(BASE_DIR / "var" / "
 AXES_FAILURE_LIMIT = int(os.environ.get("LOCKOUT_FAILURES", "5"))
 AXES_COOLOFF_TIME = __import__("datetime").timedelta(minutes=int(os.environ.get("LOCKOUT_MINUTES", "30")))
 AXES_LOCKOUT_PARAMETERS = ["username"]
+# The same client address the audit trail records (behind the proxies named by TRUSTED_PROXY_COUNT).
+AXES_CLIENT_IP_CALLABLE = "audit.middleware.client_ip"
 # Locking by address too would lock a whole office behind one NAT address after a few typos; MLPS asks for the
 # account to be locked, which this does.
 SILENCED_SYSTEM_CHECKS = [*SILENCED_SYSTEM_CHECKS, "axes.W006"]

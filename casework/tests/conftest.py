@@ -37,3 +37,22 @@ def beijing_case(staff):
     person = Person.objects.filter(owner=officer, enrolments__population="correction",
                                    enrolments__status="active").exclude(cases__isnull=False).first()
     return case_open(actor=officer, person=person, population="correction")
+
+
+def cases_taken_on(worker, n: int) -> list:
+    """n more cases taken on by the worker (sh_social2: resettlement, protocol B), each for a person without one."""
+    people = list(Person.objects.filter(owner=worker, enrolments__population="resettlement",
+                                        enrolments__status="active", cases__isnull=True).order_by("pk")[:n])
+    assert len(people) == n, "the demo has too few people without a case"
+    return [case_open(actor=worker, person=person, population="resettlement") for person in people]
+
+
+def opening_requested(cases, *, worker, supervisor) -> None:
+    """Take each case through the assessment and the supervisor's opinion to the request to open it."""
+    from casework import services
+
+    for case in cases:
+        services.case_act(actor=worker, case=case, action="begin_assessment")
+        services.assessment_record(actor=worker, case=case, data={"main_problems": "就业", "analysis": "可开案"})
+        services.supervisor_opinion_record(actor=supervisor, case=case, opinion="同意")
+        services.case_act(actor=worker, case=case, action="request_opening", reason="申请开案")

@@ -58,6 +58,25 @@ def test_the_real_name_and_its_initials_find_the_person(staff, xiaoyu):
     assert xiaoyu in person_search(user=worker, query=xiaoyu.name_initials)
 
 
+def test_any_part_of_the_name_finds_the_person_even_two_characters(staff, xiaoyu):
+    worker = staff("sh_social")
+    name = xiaoyu.full_name
+    for part in {name[-2:], name[:2], name[-1:], name, f" {name[:1]} {name[1:]} "}:
+        assert xiaoyu in person_search(user=worker, query=part), part
+    assert xiaoyu not in person_search(user=worker, query=name[::-1] + "甲")
+
+
+def test_the_name_fragments_follow_an_edit_of_the_name(staff, xiaoyu):
+    from people.services import person_update
+
+    worker = staff("sh_social")
+    old_name = xiaoyu.full_name
+    person_update(actor=worker, person=xiaoyu, data={"full_name": "欧阳曹帅"}, expected_version=xiaoyu.version)
+    assert xiaoyu in person_search(user=worker, query="曹帅")
+    assert xiaoyu in person_search(user=worker, query="阳曹")
+    assert xiaoyu not in person_search(user=worker, query=old_name)
+
+
 def test_the_last_four_characters_of_the_id_number_find_the_person(staff, xiaoyu):
     assert xiaoyu in person_search(user=staff("sh_social"), query=xiaoyu.id_number[-4:])
 

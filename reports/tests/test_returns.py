@@ -117,3 +117,14 @@ def test_formula_like_text_is_made_inert():
 def test_the_returns_page_opens_without_parameters(login):
     page = login("sh_supervisor").get("/reports/returns/")
     assert page.status_code == 200 and 'data-testid="return"' in page.content.decode()
+
+
+@pytest.mark.parametrize("period", [Period("year", 2025), Period("year", 2026)])
+def test_the_national_return_has_a_row_per_province_and_adds_up(staff, period):
+    national = statistical_return(area=None, period=period)
+    provinces = list(Area.objects.filter(parent__isnull=True).order_by("code"))
+    assert [row.area for row in national.rows] == provinces
+    for row, province in zip(national.rows, provinces):
+        assert row.values == statistical_return(area=province, period=period).total.values, province.name
+    for key in ("received", "current", "contacts", "incidents"):
+        assert national.total.values[key] == sum(row.values[key] for row in national.rows)
