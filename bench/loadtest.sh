@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Load test on loopback (issue 8, item 5; docs/loadtest.md): gunicorn with production-like settings against a
+# Load test on loopback (issue 8, item 5; docs/performance.md): gunicorn with production-like settings against a
 # PostgreSQL copy of the synthetic data set, and locust's day of mixed roles (bench/locustfile.py).
 #
 #   bench/loadtest.sh                                   # 100 users, spawned 10/s, for 10 minutes

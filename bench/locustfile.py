@@ -1,4 +1,4 @@
-"""A day's mix of Tongxing users on loopback (issue 8, item 5; docs/loadtest.md).
+"""A day's mix of Tongxing users on loopback (issue 8, item 5; docs/performance.md).
 
 Each simulated user is one real account of its role, signs in once through the login form, then works through a
 day with a few seconds' thought between pages: workers (social workers, judicial officers, community workers) look
