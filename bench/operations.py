@@ -10,6 +10,7 @@ import datetime as dt
 import random
 import time
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from django.db import connection
 from django.test import Client
@@ -174,7 +175,7 @@ def bench_search(kind, users, rounds, rng) -> Result:
             args = [user.area_path + "%", *(params(term) if params else [keyed_hash(term)])]
             result.tongxing.append(_ms(lambda: list(person_search(user=user, query=term)[:50])))
             result.raw.append(_ms(raw(sql, args)))
-            result.page.append(_ms(_get(client, f"/people/?q={term}")))
+            result.page.append(_ms(_get(client, f"/people/?{urlencode({'q': term})}")))
     result.note = f"as {users[0].get_role_display()}s, each over their own area"
     return result
 

@@ -143,6 +143,8 @@ def build_structure(plan: Plan, log) -> None:
     district_count = max(3, round(plan.people / PEOPLE_PER_DISTRICT))
     taken = set(Area.objects.filter(level=AreaLevel.PROVINCE).values_list("code", flat=True))
     provinces = [(code, name) for code, name in PROVINCES if f"{code}0000" not in taken]
+    if not provinces:
+        raise RuntimeError("Every province code is already in this database.")
     province_count = min(len(provinces), max(1, district_count // 40))
     per_province = [district_count // province_count + (1 if i < district_count % province_count else 0)
                     for i in range(province_count)]
@@ -405,7 +407,9 @@ def write_people_range(plan: Plan, start: int, end: int) -> dict[str, int]:
         pseudonym = ("小" + name[-1]) if (juvenile or rng.random() < 0.03) else ""
         full_pinyin, initials = _keys(name)
         p_pinyin, p_initials = _keys(pseudonym) if pseudonym else ("", "")
-        first17 = f"{district_codes[plan.district_code[i]]}{birth:%Y%m%d}{rng.randint(0, 999):03d}"
+        # The 17th digit is odd for men and even for women (GB 11643): the services check it against the sex.
+        serial = rng.randint(0, 499) * 2 + (1 if sex == "M" else 0)
+        first17 = f"{district_codes[plan.district_code[i]]}{birth:%Y%m%d}{serial:03d}"
         id_number = first17 + idnumbers.check_char(first17)
         phone = f"1{rng.choice('3456789')}{rng.randint(0, 999_999_999):09d}"
         address = f"{rng.choice(ROADS)}{rng.randint(1, 999)}号{rng.randint(1, 30)}栋{rng.randint(101, 2404)}室"
@@ -439,12 +443,17 @@ def write_people_range(plan: Plan, start: int, end: int) -> dict[str, int]:
             population == Population.YOUTH and rng.random() < 0.5, population == Population.YOUTH and rng.random() < 0.4,
             population == Population.YOUTH and rng.random() < 0.2,
             rng.choice(["detox", "rehab"]) if population == Population.DRUG else "", created))
-        if rng.random() < 0.12:  # an earlier, ended record: someone who came back
+        if rng.random() < 0.12:  # an earlier, ended record of the same population: someone who came back
             earlier_end = start_day - dt.timedelta(days=rng.randint(200, 900))
-            enrolments.append((enrolment_id + 1, person_id, Population.RESETTLEMENT, "ended", org_id,
-                               earlier_end - dt.timedelta(days=365), earlier_end, "期满", "", "", "", "", None,
-                               "prison", earlier_end - dt.timedelta(days=365), "监狱", False, False, False, False, "",
-                               _aware(earlier_end - dt.timedelta(days=365), 9)))
+            earlier_start = earlier_end - dt.timedelta(days=365)
+            resettled = population == Population.RESETTLEMENT
+            enrolments.append((enrolment_id + 1, person_id, population, "ended", org_id, earlier_start, earlier_end,
+                               "期满", _weighted(rng, CATEGORIES) if correction else "",
+                               rng.choice(OFFENCES) if correction else "", "", "人民法院" if correction else "",
+                               earlier_start if correction else None, "prison" if resettled else "",
+                               earlier_start if resettled else None, "监狱" if resettled else "", False, False, False,
+                               False, rng.choice(["detox", "rehab"]) if population == Population.DRUG else "",
+                               _aware(earlier_start, 9)))
         if correction:
             levels.append((enrolment_id, enrolment_id, rng.choice(["strict", "normal", "normal", "lenient"]),
                            start_day, "入矫评估", None, created))
@@ -594,8 +603,10 @@ def generate(*, people: int, seed: int = 2026, contacts_per_person: float = 10, 
     if connection.vendor != "postgresql":
         raise RuntimeError("The synthetic data set is loaded with PostgreSQL's COPY: set DATABASE_URL to a "
                            "PostgreSQL database.")
-    if require_empty and Person.objects.exists():
-        raise RuntimeError("This database already holds people: generate into a new, migrated database.")
+    # Never beside real data: a real installation that has no people yet still has its areas and accounts.
+    if require_empty and (Person.objects.exists() or User.objects.exists() or Area.objects.exists()):
+        raise RuntimeError("This database already holds areas, accounts or people: generate synthetic data only into "
+                           "a new, migrated database of its own.")
     for model, names in TABLES:
         check_columns(model, [n for n in names if n != "id"])
     started = time.monotonic()
@@ -603,8 +614,9 @@ def generate(*, people: int, seed: int = 2026, contacts_per_person: float = 10, 
                 duties_per_person=duties_per_person, ids=_first_ids())
     # A level change takes its enrolment's id (one each), so both tables start from the same free id.
     plan.ids["enrolment"] = plan.ids["levelchange"] = max(plan.ids["enrolment"], plan.ids["levelchange"])
-    build_structure(plan, log)
-    place_people(plan, log)
+    with transaction.atomic():  # a failed run leaves no half-built country behind
+        build_structure(plan, log)
+        place_people(plan, log)
     plan.district_codes = [d.code for d, _m, _s in plan.districts]
     global _PLAN
     _PLAN = plan

@@ -8,7 +8,6 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import Action, IdVisibility
 from audit.services import audit_record
-from tongxing.dbrouters import reading_reports
 from tongxing.excel import write_workbook
 
 
@@ -109,7 +108,8 @@ def export_resources(*, user, query: str = ""):
     return write_workbook([(str(_("Resources")), [str(h) for h in header], rows)])
 
 
-@reading_reports()  # the audit event still goes to the primary
+# Exports stay on the primary: which files a user may export must not be read from a replica that lags a transfer or
+# a withdrawn assignment.
 def export_list(name: str, *, user, params) -> object:
     """Any exportable list, filtered as on its page and by the access matrix's export column; None for an unknown
     list."""

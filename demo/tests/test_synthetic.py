@@ -44,6 +44,7 @@ def test_generated_people_are_well_formed_and_found(generated):
     for person in people.select_related("owner")[:50]:
         assert idnumbers.validate_id_number(person.id_number) == person.id_number
         assert person.id_number_hash == keyed_hash(person.id_number)
+        assert idnumbers.sex_of(person.id_number) == person.sex  # or no edit of the file would pass the services
         assert person.owner.organisation_id == person.organisation_id
         if person.is_juvenile:
             assert person.pseudonym  # juveniles are shown under a pseudonym
@@ -69,3 +70,10 @@ def test_the_national_return_counts_the_generated_people(generated):
 
     national = statistical_return(area=None, period=Period("year", timezone.localdate().year))
     assert national.total.values["current"] == Enrolment.objects.filter(status="active").count()
+
+
+def test_it_never_writes_beside_existing_data(db):
+    from demo.synthetic import generate
+
+    with pytest.raises(RuntimeError, match="new, migrated database"):
+        generate(people=10, jobs=1, log=lambda *_: None)  # the test database holds the demo's areas and accounts

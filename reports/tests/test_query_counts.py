@@ -86,7 +86,7 @@ def test_a_workers_dashboard(login, staff, flat_queries):
 
     def grow(n):
         for case in cases_taken_on(worker, n):
-            contact_record(actor=worker, case=case, data=contact_data(days_ago=0, mode="home_visit"))
+            contact_record(actor=worker, case=case, data=contact_data(days_ago=1, mode="home_visit"))
 
     grow(1)
     before, after = flat_queries(login("sh_social2"), "/reports/dashboard/", lambda: grow(4))

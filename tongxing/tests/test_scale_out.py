@@ -130,7 +130,7 @@ def replica():
 
 
 @pytest.mark.django_db(databases=["default", "replica"])
-def test_a_statistical_return_reads_from_the_replica_and_its_export_audits_on_the_primary(replica, settings, staff):
+def test_a_statistical_return_reads_from_the_replica_and_an_export_stays_on_the_primary(replica, settings, staff):
     from audit.models import AuditEvent
     from orgs.models import Area
     from reports.exports import export_list
@@ -149,9 +149,8 @@ def test_a_statistical_return_reads_from_the_replica_and_its_export_audits_on_th
     with CaptureQueriesContext(connections["default"]) as primary, \
             CaptureQueriesContext(replica) as on_the_replica:
         export_list("cases", user=staff("sh_officer"), params={})
-    assert on_the_replica.captured_queries
-    writes = ("INSERT", "UPDATE", "DELETE")
-    assert not [q for q in on_the_replica.captured_queries if q["sql"].lstrip().upper().startswith(writes)]
+    # Which files a user may export is never read from a replica that may lag a transfer or a withdrawn assignment.
+    assert not on_the_replica.captured_queries
     assert [q for q in primary.captured_queries if "INSERT" in q["sql"] and "audit_auditevent" in q["sql"]]
     assert AuditEvent.objects.using("default").filter(action="export.cases").exists()
 
