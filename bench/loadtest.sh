@@ -23,17 +23,10 @@ WORKERS=${WORKERS:-$(( 2 * $(nproc) + 1 ))}
 OUT=var/bench
 export DATABASE_URL=${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/tongxing_locust}
 
-# Production-like: DEBUG off, so the secrets must be given. These are the development defaults of
-# tongxing/settings.py, the keys the synthetic data was generated (and its fields encrypted) with: never for real data.
-export DEBUG=0
-export SECRET_KEY=insecure-development-key-never-use-in-production
-export FIELD_ENCRYPTION_KEYS=ZGV2ZWxvcG1lbnQta2V5LW5vdC1mb3ItcmVhbC1kYXQ=
-export SEARCH_HASH_KEY=development-search-hash-key
-export ALLOWED_HOSTS=127.0.0.1
-# Plain HTTP on loopback: no secure cookies or redirect to HTTPS.
-export SESSION_COOKIE_SECURE=0 CSRF_COOKIE_SECURE=0 SECURE_SSL_REDIRECT=0
-# Leaders and administrators sign in without a second factor for the load test (production requires one).
-export TWO_FACTOR_ROLES=
+# The benchmark settings (bench/settings.py): DEBUG off; the development keys the synthetic data was generated (and
+# its fields encrypted) with, never for real data; plain HTTP on loopback; leaders and administrators sign in
+# without the second factor production requires of them.
+export DJANGO_SETTINGS_MODULE=bench.settings
 export LOG_LEVEL=${LOG_LEVEL:-WARNING}
 
 summary() {

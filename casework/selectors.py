@@ -11,7 +11,7 @@ from accounts.roles import Action, Relation, relations_for
 from orgs.models import ServiceRule
 from orgs.selectors import service_rule_for
 from people.models import Assignment
-from people.selectors import people_visible_to
+from people.selectors import any_of_ids, people_visible_to
 
 from .models import (
     Agreement, Appointment, AppointmentStatus, Approval, ApprovalStatus, Case, Contact, FamilyFocusDecision, Met, Mode,
@@ -47,10 +47,8 @@ def case_scope_filter(user) -> Q:
         Relation.OTHER_OFFICE: [cases(person__area__path__startswith=user.area_path)] if user.area_path else [],
     }
     # The 'other district' column reaches no case: a case is reached through its owner, team, office or area.
-    branches = [branch for relation in relations_for(user.role, Action.READ) for branch in by_relation.get(relation, [])]
-    if not branches:
-        return Q(pk__in=[])
-    return Q(pk__in=branches[0].union(*branches[1:], all=True) if len(branches) > 1 else branches[0])
+    return any_of_ids([branch for relation in relations_for(user.role, Action.READ)
+                       for branch in by_relation.get(relation, [])])
 
 
 def cases_visible_to(*, user) -> QuerySet[Case]:

@@ -36,7 +36,7 @@ def relation_filter(user, relation: Relation, *, person_id: int | None = None) -
     """Which people stand in this relation (a column of the access matrix) to the user."""
     if relation == Relation.OTHER_DISTRICT:
         return Q()  # everyone
-    return _any_of(_relation_ids(user, relation, adults_only=False, person_id=person_id))
+    return any_of_ids(_relation_ids(user, relation, adults_only=False, person_id=person_id))
 
 
 def _relation_ids(user, relation: Relation, *, adults_only: bool, person_id: int | None = None) -> list[QuerySet]:
@@ -71,7 +71,8 @@ def _relation_ids(user, relation: Relation, *, adults_only: bool, person_id: int
     raise ValueError(relation)
 
 
-def _any_of(branches: list[QuerySet]) -> Q:
+def any_of_ids(branches: list[QuerySet]) -> Q:
+    """`pk IN` the union of these id-only queries (nobody when there are none)."""
     if not branches:
         return Q(pk__in=[])
     return Q(pk__in=branches[0].union(*branches[1:], all=True)) if len(branches) > 1 else Q(pk__in=branches[0])
@@ -100,11 +101,11 @@ def scope_filter(user, action: Action = Action.READ, *, person_id: int | None = 
     if Relation.OTHER_DISTRICT in relations:  # no role reaches this far today; kept right for one that would
         shown = [b for r in relations if r != Relation.OTHER_DISTRICT and sees_juveniles(r)
                  for b in _relation_ids(user, r, adults_only=False, person_id=person_id)]
-        return ~juvenile_filter() | _any_of(shown)
+        return ~juvenile_filter() | any_of_ids(shown)
     branches = []
     for relation in relations:
         branches += _relation_ids(user, relation, adults_only=not sees_juveniles(relation), person_id=person_id)
-    return _any_of(branches)
+    return any_of_ids(branches)
 
 
 def people_visible_to(*, user, include_inactive: bool = False, action: Action = Action.READ) -> QuerySet[Person]:
