@@ -2,11 +2,13 @@
 
 from django.db import models
 
+from tongxing.bulk import insert_rows
+
 from .context import current_origin
 from .models import AuditEvent
 
 
-def audit_record(
+def audit_values(
     *,
     actor,
     action: str,
@@ -14,21 +16,33 @@ def audit_record(
     person=None,
     reason: str = "",
     changes: dict | None = None,
-) -> AuditEvent:
-    """Record one event. Called inside the caller's transaction, so a rolled-back write leaves no event."""
+) -> dict:
+    """An event's fields: `audit_record` saves one, `audit_record_many` a batch."""
     origin = current_origin()
     actor_obj = actor if getattr(actor, "is_authenticated", False) else None
-    return AuditEvent.objects.create(
-        actor=actor_obj,
+    return dict(
+        actor_id=getattr(actor_obj, "pk", None),
         actor_label=(actor_obj.display_name if actor_obj else "system"),
         action=action,
         target_type=target._meta.label_lower if target is not None else "",
         target_id=str(target.pk) if target is not None else "",
         target_label=str(target)[:200] if target is not None else "",
-        person=person,
+        person_id=getattr(person, "pk", None),
         ip_address=origin.ip_address,
         user_agent=origin.user_agent,
         channel=origin.channel,
         reason=reason,
         changes=changes or {},
     )
+
+
+def audit_record(**kwargs) -> AuditEvent:
+    """Record one event. Called inside the caller's transaction, so a rolled-back write leaves no event."""
+    event = AuditEvent(**audit_values(**kwargs))
+    event.save()
+    return event
+
+
+def audit_record_many(events: list[dict]) -> None:
+    """Record many events given by `audit_values` (an imported list), without a model instance for each."""
+    insert_rows(AuditEvent, events)

@@ -5,6 +5,7 @@ obligation does.
 """
 
 import datetime as dt
+from functools import partial
 
 from django.urls import reverse
 from django.utils import timezone
@@ -24,34 +25,46 @@ def office_of(person) -> Organisation:
     return office or person.organisation
 
 
-def correction_started(enrolment) -> None:
-    """A community-correction record: check-in (L2), the correction plan (L7) and, before the end, the
-    self-summary (L17)."""
-    person, area = enrolment.person, enrolment.person.area
-    office = office_of(person)
-    url = reverse("people:detail", args=[person.pk])
-    check_in = legal_time_limit(area, "check_in_days")
-    if enrolment.checked_in_on is None:
-        duty_open(key=f"check_in:{enrolment.pk}", kind="check_in", person=person, organisation=office,
-                  owner_role="judicial_officer", due_on=enrolment.start_date + dt.timedelta(days=check_in.value),
-                  title=_("Check-in (报到) of %(name)s") % {"name": person.shared_name}, rule_key=check_in.key,
-                  source=check_in.source, url=url)
-    plan = legal_time_limit(area, "correction_plan_months")
-    duty_open(key=f"correction_plan:{enrolment.pk}", kind="correction_plan", person=person, organisation=office,
-              owner=person.owner if person.owner_id and person.owner.organisation_id == office.pk else None,
-              owner_role="judicial_officer", due_on=workdays.add_months(enrolment.start_date, plan.value),
-              title=_("Correction plan for %(name)s") % {"name": person.shared_name}, rule_key=plan.key,
-              source=plan.source, url=url)
-    from supervision.services import correction_level_start
+def correction_intake_plan(enrolment, *, office, limit, today: dt.date) -> tuple[object, list[dict]]:
+    """What a new community-correction record opens: check-in (L2), the correction plan (L7), the supervision level
+    and its duties (`supervision.services.correction_level_plan`) and, before the end, the self-summary (L17).
+    Returned unsaved — the first level and `duty_open` arguments — so the form and an imported list follow one rule."""
+    from supervision.services import correction_level_plan
 
-    correction_level_start(enrolment)
+    person = enrolment.person
+    url = person.get_absolute_url()
+    specs = []
+    if enrolment.checked_in_on is None:
+        check_in = limit("check_in_days")
+        specs.append(dict(key=f"check_in:{enrolment.pk}", kind="check_in", person=person, organisation=office,
+                          owner_role="judicial_officer", due_on=enrolment.start_date + dt.timedelta(days=check_in.value),
+                          title=_("Check-in (报到) of %(name)s") % {"name": person.shared_name}, rule_key=check_in.key,
+                          source=check_in.source, url=url))
+    plan = limit("correction_plan_months")
+    specs.append(dict(key=f"correction_plan:{enrolment.pk}", kind="correction_plan", person=person, organisation=office,
+                      owner=person.owner if person.owner_id and person.owner.organisation_id == office.pk else None,
+                      owner_role="judicial_officer", due_on=workdays.add_months(enrolment.start_date, plan.value),
+                      title=_("Correction plan for %(name)s") % {"name": person.shared_name}, rule_key=plan.key,
+                      source=plan.source, url=url))
+    level, level_specs = correction_level_plan(enrolment, office=office, limit=limit, today=today)
+    specs.extend(level_specs)
     if enrolment.end_date:
-        summary = legal_time_limit(area, "self_summary_days_before_end")
+        summary = limit("self_summary_days_before_end")
         due = enrolment.end_date - dt.timedelta(days=summary.value)
-        duty_open(key=f"self_summary:{enrolment.pk}", kind="self_summary", person=person, organisation=office,
-                  owner_role="judicial_officer", due_on=due, window_start=due - dt.timedelta(days=14),
-                  title=_("Self-summary before the end of correction: %(name)s") % {"name": person.shared_name},
-                  rule_key=summary.key, source=summary.source, url=url)
+        specs.append(dict(key=f"self_summary:{enrolment.pk}", kind="self_summary", person=person, organisation=office,
+                          owner_role="judicial_officer", due_on=due, window_start=due - dt.timedelta(days=14),
+                          title=_("Self-summary before the end of correction: %(name)s") % {"name": person.shared_name},
+                          rule_key=summary.key, source=summary.source, url=url))
+    return level, specs
+
+
+def correction_started(enrolment) -> None:
+    person = enrolment.person
+    level, specs = correction_intake_plan(enrolment, office=office_of(person),
+                                          limit=partial(legal_time_limit, person.area), today=dt.date.today())
+    level.save()
+    for spec in specs:
+        duty_open(**spec)
 
 
 def correction_ended(enrolment, *, term_served: bool = False) -> None:
@@ -164,32 +177,39 @@ def plan_reviewed(case, plan, reviewed_for) -> None:
     _open_plan_review(case, plan)
 
 
-def resettlement_started(enrolment) -> None:
+def resettlement_intake_plan(enrolment, *, office, limit, today: dt.date) -> list[dict]:
     """R2: a release notice received before release — check the hand-over data; R3: a high-priority person is
-    collected at the gate and visited at home within the limit."""
-    person, area = enrolment.person, enrolment.person.area
-    office = office_of(person)
-    url = reverse("people:detail", args=[person.pk])
-    release = enrolment.release_date
-    if release and release > dt.date.today():
-        notice = legal_time_limit(area, "release_notice_check_days")
-        duty_open(key=f"handover_check:{enrolment.pk}", kind="handover_check", person=person, organisation=office,
-                  owner_role="judicial_officer", due_on=release - dt.timedelta(days=1),
-                  window_start=release - dt.timedelta(days=notice.value),
-                  title=_("Check the hand-over data before %(name)s is released") % {"name": person.shared_name},
-                  rule_key=notice.key, source=notice.source, url=url)
+    collected at the gate and visited at home within the limit. As `duty_open` arguments."""
+    person = enrolment.person
+    url = person.get_absolute_url()
+    release, specs = enrolment.release_date, []
+    if release and release > today:
+        notice = limit("release_notice_check_days")
+        specs.append(dict(key=f"handover_check:{enrolment.pk}", kind="handover_check", person=person,
+                          organisation=office, owner_role="judicial_officer", due_on=release - dt.timedelta(days=1),
+                          window_start=release - dt.timedelta(days=notice.value),
+                          title=_("Check the hand-over data before %(name)s is released") % {"name": person.shared_name},
+                          rule_key=notice.key, source=notice.source, url=url))
     if enrolment.high_priority and release:
-        visit = legal_time_limit(area, "resettlement_home_visit_days")
-        if release >= dt.date.today():
-            duty_open(key=f"collect_at_release:{enrolment.pk}", kind="collect_at_release", person=person,
-                      organisation=office, owner_role="judicial_officer", due_on=release,
-                      title=_("Collect %(name)s at release (必接必送)") % {"name": person.shared_name},
-                      rule_key="high_priority", source=visit.source, url=url)
-        duty_open(key=f"resettlement_home_visit:{enrolment.pk}", kind="resettlement_home_visit", person=person,
-                  organisation=office, owner_role="judicial_officer",
-                  due_on=release + dt.timedelta(days=visit.value),
-                  title=_("Home visit after release: %(name)s") % {"name": person.shared_name},
-                  rule_key=visit.key, source=visit.source, url=url)
+        visit = limit("resettlement_home_visit_days")
+        if release >= today:
+            specs.append(dict(key=f"collect_at_release:{enrolment.pk}", kind="collect_at_release", person=person,
+                              organisation=office, owner_role="judicial_officer", due_on=release,
+                              title=_("Collect %(name)s at release (必接必送)") % {"name": person.shared_name},
+                              rule_key="high_priority", source=visit.source, url=url))
+        specs.append(dict(key=f"resettlement_home_visit:{enrolment.pk}", kind="resettlement_home_visit", person=person,
+                          organisation=office, owner_role="judicial_officer",
+                          due_on=release + dt.timedelta(days=visit.value),
+                          title=_("Home visit after release: %(name)s") % {"name": person.shared_name},
+                          rule_key=visit.key, source=visit.source, url=url))
+    return specs
+
+
+def resettlement_started(enrolment) -> None:
+    person = enrolment.person
+    for spec in resettlement_intake_plan(enrolment, office=office_of(person),
+                                         limit=partial(legal_time_limit, person.area), today=dt.date.today()):
+        duty_open(**spec)
 
 
 def home_visit_recorded(case, contact) -> None:

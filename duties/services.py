@@ -5,10 +5,12 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import audit_record
+from tongxing.bulk import insert_rows
 
 from . import workdays
 from .channels import deliver
@@ -71,6 +73,35 @@ def duty_open(*, key: str, kind: str, title: str, person, organisation, due_on: 
             notify(user=user, text=_("New: %(title)s (due %(due)s)") % {"title": duty.title, "due": due_on},
                    url=url, duty=duty)
     return duty
+
+
+def duties_open_new(specs: list[dict]) -> dict:
+    """Open the duties of records created in the same transaction (an imported list), a thousand per insert. Their
+    keys name those new records, so none exists yet: a clash is the unique key's error, not a silent merge.
+
+    Announcing each duty would give an officer thousands of notifications for one list, so the holders are
+    returned instead — {user: number of new duties} — and told once (`imported_duties_announce`)."""
+    insert_rows(Duty, [
+        dict(dedupe_key=spec["key"], kind=spec["kind"], title=spec["title"][:200], person_id=spec["person"].pk,
+             case_id=getattr(spec.get("case"), "pk", None), owner_id=getattr(spec.get("owner"), "pk", None),
+             owner_role=spec.get("owner_role", ""), organisation_id=spec["organisation"].pk, due_on=spec["due_on"],
+             window_start=spec.get("window_start"), rule_key=spec["rule_key"], source=spec["source"],
+             url=spec.get("url", "")) for spec in specs])
+    holders_of, counts = {}, {}
+    for spec in specs:
+        owner, organisation = spec.get("owner"), spec["organisation"]
+        group = (getattr(owner, "pk", None), organisation.pk, spec.get("owner_role", ""))
+        if group not in holders_of:
+            holders_of[group] = _holders(Duty(owner=owner, organisation=organisation, owner_role=group[2]))
+        for user in holders_of[group]:
+            counts[user] = counts.get(user, 0) + 1
+    return counts
+
+
+def imported_duties_announce(counts: dict) -> None:
+    for user, count in counts.items():
+        notify(user=user, text=_("An imported list opened %(n)s new duties for you; they are in your day list.")
+               % {"n": count}, url=reverse("duties:day_list"))
 
 
 @transaction.atomic

@@ -1,12 +1,15 @@
 """Importing hand-over lists from Excel: a template to fill in, a check of every row with its reasons, and a commit
 that writes all rows or none.
 
-The file is read in streaming mode (openpyxl read-only, XML parsed through defusedxml), so a 100,000-row list is
-never held in memory whole. Checking runs in the task worker and reports progress; the commit runs the same checks
-again (the records may have changed since), then writes every row through the ordinary services — each person and
-record audited and its duties opened — inside one transaction: one failure and nothing stays."""
+The file is read by calamine (compiled, no DTD or entity expansion; the archive itself is vetted on upload) into
+plain values, about 30 times faster than openpyxl's reader, which still writes the template. Checking runs in the
+task worker and reports progress; the commit reads the file once more and checks every row again (the records may
+have changed since), writing a thousand checked rows at a time through `people.services.Intake` — the same checks,
+records, duties and audit as the forms — inside one transaction: one failure and nothing stays."""
 
 import io
+import multiprocessing
+import os
 import uuid
 import zipfile
 from pathlib import Path
@@ -15,7 +18,8 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
+from python_calamine import CalamineError, CalamineWorkbook
 
 from people import idnumbers
 from people.models import Person
@@ -165,6 +169,9 @@ class Checker:
         if len(text) > column.max_length:
             raise ValueError(_("longer than %(n)s characters") % {"n": column.max_length})
         if column.kind == "id_number":
+            if isinstance(raw, float):  # Excel keeps 15 digits of a number: the last ones are gone
+                raise ValueError(_("typed as a number, which keeps only 15 digits: format the column as text and "
+                                   "type the number again"))
             return idnumbers.validate_id_number(text)
         if column.kind == "date":
             try:
@@ -181,11 +188,11 @@ class Checker:
             return self.streets[text]
         return text
 
-    def existing(self, rows: list[tuple[int, dict]]) -> list[tuple[int, str, str]]:
+    def existing(self, rows: list[tuple[int, dict]]) -> tuple[list[tuple[int, str, str]], dict[int, Person]]:
         """Checks against the records, a chunk at a time: a known person must be one the user may add to, without
-        an active record of this population already."""
+        an active record of this population already. Returns the errors and the known people by row."""
         hashes = {h: n for n, d in rows if d.get("id_number") for h in search_hashes(d["id_number"])}
-        errors = []
+        errors, known = [], {}
         population = self.spec["population"]
         found = Person.objects.filter(id_number_hash__in=hashes, is_active=True).prefetch_related("enrolments")
         visible = set(self.visible.filter(pk__in=[p.pk for p in found]).values_list("pk", flat=True))
@@ -197,17 +204,114 @@ class Checker:
                 errors.append((number, "身份证号", _("registered by another office: ask it to transfer the file")))
             elif any(e.population == population and e.status == "active" for e in person.enrolments.all()):
                 errors.append((number, "身份证号", _("already has an active record of this kind")))
-        return errors
+            else:
+                known[number] = person
+        return errors, known
+
+
+def _cell(value):
+    """Plain values: a number typed into a text column (a phone) reads as 13800000000, not 13800000000.0. Not above
+    15 digits: Excel keeps no more, so an 18-digit ID number typed as a number has lost its last digits, and turning
+    it back into digits would make a different, valid-looking number (the check refuses the float instead)."""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return int(value)
+    return None if value == "" else value
+
+
+class _Unreadable(Exception):
+    pass
+
+
+def _address_space() -> int:
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def _read_in_child(path: str, out, limit: int) -> None:
+    """Runs in the child: cap its memory, read the sheet, send its rows a thousand at a time."""
+    import faulthandler
+
+    faulthandler.disable()  # a crafted sheet ends this process by design: no traceback in the worker's log
+    try:
+        if limit and os.path.exists("/proc/self/statm"):
+            import resource
+
+            cap = _address_space() + limit
+            resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+        sheet = CalamineWorkbook.from_path(path).get_sheet_by_index(0)
+        out.send(("height", sheet.height))
+        batch = []
+        for values in sheet.iter_rows():
+            batch.append(values)
+            if len(batch) == 1000:
+                out.send(("rows", batch))
+                batch = []
+        out.send(("rows", batch))
+        out.send(("end", None))
+    except (CalamineError, ValueError, OSError, MemoryError) as exc:
+        out.send(("error", str(exc)))
+    finally:
+        out.close()
+
+
+class _Reader:
+    """A workbook read in a child process with capped memory (`IMPORT_READER_MAX_BYTES`): calamine holds a sheet's
+    cells in memory, and a crafted sheet's cells can be billions in a file of a few kilobytes. If the child runs out
+    of its memory it ends (a failed allocation aborts it), and the rows say the file cannot be read."""
+
+    def __init__(self, path: Path):
+        context = multiprocessing.get_context("fork")
+        self.inbox, outbox = context.Pipe(duplex=False)
+        self.child = context.Process(target=_read_in_child, args=(str(path), outbox, settings.IMPORT_READER_MAX_BYTES),
+                                     daemon=True)
+        self.child.start()
+        outbox.close()
+        self.height = self._receive("height")
+
+    def _receive(self, wanted: str):
+        try:
+            kind, payload = self.inbox.recv()
+        except EOFError:  # the child ended without a word: its memory ran out
+            raise _Unreadable(str(_("The sheet is too large to read: it has more cells than an import takes (is "
+                                    "there something far to the right or below the list?)."))) from None
+        if kind == "error":
+            raise _Unreadable(payload)
+        if kind != wanted:
+            raise _Unreadable(kind)
+        return payload
+
+    def rows(self):
+        while True:
+            try:
+                kind, payload = self.inbox.recv()
+            except EOFError:
+                raise _Unreadable(str(_("The sheet is too large to read: it has more cells than an import takes (is "
+                                        "there something far to the right or below the list?)."))) from None
+            if kind == "end":
+                return
+            if kind == "error":
+                raise _Unreadable(payload)
+            yield from payload
+
+    def close(self) -> None:
+        self.inbox.close()
+        self.child.join(timeout=5)
+        if self.child.is_alive():
+            self.child.kill()
+            self.child.join()
 
 
 def read_rows(path: Path):
-    """(header, total rows or None, iterator of (row number, values))."""
-    book = load_workbook(path, read_only=True, data_only=True)
-    sheet = book.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
-    header = next(rows, None)
-    total = (sheet.max_row - 1) if sheet.max_row else None
-    return book, header, total, ((n, values) for n, values in enumerate(rows, start=2))
+    """(reader, header, total rows, iterator of (row number, values)); row numbers as Excel shows them."""
+    reader = _Reader(path)
+    try:
+        rows = reader.rows()
+        header = [_cell(v) for v in next(rows, [])]
+    except BaseException:
+        reader.close()
+        raise
+    total = max(reader.height - 1, 0)
+    return reader, header, total, ((n, tuple(_cell(v) for v in values)) for n, values in enumerate(rows, start=2))
 
 
 def _preview_id(number: str) -> str:
@@ -218,19 +322,38 @@ def _preview_id(number: str) -> str:
     return masked(number)
 
 
-def check_file(*, user, kind: str, filename: str, progress=lambda *a, **k: None) -> dict:
-    """Check every row; nothing is written. Returns counts, the errors by row (the first thousand) and a preview."""
+def _unreadable(exc: _Unreadable) -> dict:
+    return {"rows": 0, "valid": 0, "error_count": 1, "preview": [],
+            "errors": [(1, "", str(_("The file cannot be read as an Excel workbook: %(why)s") % {"why": exc}))]}
+
+
+def _walk(*, user, kind: str, filename: str, progress, write=None) -> dict:
+    """Check every row, a thousand at a time. With `write`, each thousand without errors is handed to it while no
+    error has been found; after the first error the rest is only checked, so the report lists them all."""
     checker = Checker(user=user, kind=kind)
-    book, header, total, rows = read_rows(import_dir() / filename)
+    try:
+        book, header, total, rows = read_rows(import_dir() / filename)
+    except _Unreadable as exc:
+        return _unreadable(exc)
+    errors, preview, chunk, count, error_count = [], [], [], 0, 0
+
+    def settle(chunk):
+        nonlocal error_count
+        found, known = checker.existing(chunk)
+        error_count += len(found)
+        errors.extend(found[:max(0, MAX_ERRORS_KEPT - len(errors))])
+        if write is not None and not error_count:
+            write(chunk, known)
+
     try:
         positions, missing = checker.header_map(header)
         if missing:
             return {"rows": 0, "valid": 0, "error_count": 1, "preview": [],
                     "errors": [(1, "、".join(missing), str(_("missing columns: use the template")))]}
-        errors, preview, chunk, count, error_count = [], [], [], 0, 0
-        progress(0, total, str(_("checking rows")))
+        if write is None:
+            progress(0, total, str(_("checking rows")))
         for number, values in rows:
-            if not any(v not in (None, "") for v in values):
+            if not any(v is not None for v in values):
                 continue
             count += 1
             data, row_errors = checker.row(number, values, positions)
@@ -243,15 +366,13 @@ def check_file(*, user, kind: str, filename: str, progress=lambda *a, **k: None)
                     preview.append([number, data.get("full_name", ""), _preview_id(data.get("id_number", "")),
                                     getattr(data.get("street_code"), "name", "")])
             if len(chunk) >= 1000:
-                found = checker.existing(chunk)
-                error_count += len(found)
-                errors.extend(found[:max(0, MAX_ERRORS_KEPT - len(errors))])
+                settle(chunk)
                 chunk = []
             if count % 500 == 0:
                 progress(count, total)
-        found = checker.existing(chunk)
-        error_count += len(found)
-        errors.extend(found[:max(0, MAX_ERRORS_KEPT - len(errors))])
+        settle(chunk)
+    except _Unreadable as exc:
+        return _unreadable(exc)
     finally:
         book.close()
     errors.sort()
@@ -260,52 +381,62 @@ def check_file(*, user, kind: str, filename: str, progress=lambda *a, **k: None)
             "error_count": error_count, "errors": [list(e) for e in errors], "preview": preview}
 
 
-def commit_file(*, user, kind: str, filename: str, progress=lambda *a, **k: None) -> dict:
-    """Check again, then write every row in one transaction; any error and nothing is imported."""
-    from people.services import enrolment_add, person_create
+def check_file(*, user, kind: str, filename: str, progress=lambda *a, **k: None) -> dict:
+    """Check every row; nothing is written. Returns counts, the errors by row (the first thousand) and a preview."""
+    return _walk(user=user, kind=kind, filename=filename, progress=progress)
 
-    checked = check_file(user=user, kind=kind, filename=filename, progress=progress)
-    if checked["error_count"] or not checked["rows"]:
-        discard(filename)
-        return {**checked, "imported": 0, "message": str(_("Nothing was imported: fix the rows listed and upload "
-                                                            "the file again."))}
-    spec = KINDS[kind]
-    checker = Checker(user=user, kind=kind)
-    book, header, total, rows = read_rows(import_dir() / filename)
-    positions, _missing = checker.header_map(header)
-    progress(0, checked["rows"], str(_("writing every row in one transaction")))
+
+PERSON_KEYS = ("full_name", "id_number", "sex", "phone", "residence_address", "street_code")
+
+
+class _NothingImported(Exception):
+    pass
+
+
+def commit_file(*, user, kind: str, filename: str, progress=lambda *a, **k: None) -> dict:
+    """Check again and write every row in one transaction; any error and nothing is imported."""
+    from people.services import Intake, enrolment_add
+
+    population = KINDS[kind]["population"]
     imported = 0
-    try:
-        with transaction.atomic():
-            for number, values in rows:
-                if not any(v not in (None, "") for v in values):
-                    continue
-                data, errors = checker.row(number, values, positions)
-                if errors:
-                    raise ValidationError(f"{number}: {errors[0][2]}")
-                person = Person.objects.filter(id_number_hash__in=search_hashes(data["id_number"]), is_active=True).first()
+
+    def write(chunk, known):
+        nonlocal imported
+        new = []
+        for number, data in chunk:
+            record = {**{k: v for k, v in data.items() if k not in PERSON_KEYS}, "population": population} \
+                if population else None
+            if number in known:  # a file already kept by the user's office gets the new record
                 try:
-                    if person is None:
-                        person = person_create(actor=user, data={
-                            "full_name": data["full_name"], "id_number": data["id_number"],
-                            "sex": data.get("sex") or "", "phone": data.get("phone", ""),
-                            "residence_address": data.get("residence_address", ""), "area": data["street_code"]})
-                    if spec["population"]:
-                        record = {k: v for k, v in data.items() if k not in (
-                            "full_name", "id_number", "sex", "phone", "residence_address", "street_code")}
-                        enrolment_add(actor=user, person=person, data={**record, "population": spec["population"]})
+                    enrolment_add(actor=user, person=known[number], data=record, announcements=intake.announcements)
                 except ValidationError as exc:
                     raise ValidationError(_("Row %(n)s: %(error)s") % {"n": number, "error": "；".join(exc.messages)})
-                imported += 1
-    except ValidationError as exc:
-        return {**checked, "imported": 0, "message": str(_("Nothing was imported. %(error)s") % {
-            "error": "；".join(exc.messages)})}
+            else:
+                new.append((number, {"full_name": data["full_name"], "id_number": data["id_number"],
+                                     "sex": data.get("sex") or "", "phone": data.get("phone", ""),
+                                     "residence_address": data.get("residence_address", ""),
+                                     "area": data["street_code"]}, record))
+        intake.add(new)
+        imported += len(chunk)
+
+    progress(0, None, str(_("checking and writing every row in one transaction")))
+    try:
+        with transaction.atomic():
+            intake = Intake(actor=user)
+            result = _walk(user=user, kind=kind, filename=filename, progress=progress, write=write)
+            if result["error_count"] or not result["rows"]:
+                raise _NothingImported
+            intake.finish()
+    except _NothingImported:
+        return {**result, "imported": 0, "message": str(_("Nothing was imported: fix the rows listed and upload "
+                                                           "the file again."))}
+    except (ValidationError, PermissionDenied) as exc:
+        error = "；".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+        return {"rows": 0, "valid": 0, "error_count": 1, "errors": [], "preview": [], "imported": 0,
+                "message": str(_("Nothing was imported. %(error)s") % {"error": error})}
     finally:
-        book.close()
         discard(filename)  # imported or not, the list is not kept
-    return {**checked, "imported": imported, "message": str(_("%(n)s rows imported.") % {"n": imported})}
-
-
+    return {**result, "imported": imported, "message": str(_("%(n)s rows imported.") % {"n": imported})}
 
 
 @transaction.atomic

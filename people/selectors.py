@@ -39,15 +39,19 @@ def relation_filter(user, relation: Relation, *, person_id: int | None = None) -
     return any_of_ids(_relation_ids(user, relation, adults_only=False, person_id=person_id))
 
 
-def _relation_ids(user, relation: Relation, *, adults_only: bool, person_id: int | None = None) -> list[QuerySet]:
+def _relation_ids(user, relation: Relation, *, adults_only: bool, person_id: int | None = None,
+                  among: list[int] | None = None) -> list[QuerySet]:
     """The ids of the people in one relation to the user, as id-only queries that each use an index.
 
     The relations are written as sets of ids joined by UNION rather than as conditions joined by OR: PostgreSQL
     answers an OR of conditions on several tables only by reading every file, a UNION of indexed lookups at once.
-    With `person_id`, each lookup is narrowed to that one file (checks on a single file, e.g. `actions_on`)."""
+    With `person_id`, each lookup is narrowed to that one file (checks on a single file, e.g. `actions_on`); with
+    `among`, to those files (the few a search found)."""
     cutoff = _adult_cutoff()
-    one = {"pk": person_id} if person_id is not None else {}
-    one_through = {"person_id": person_id} if person_id is not None else {}
+    if person_id is not None:
+        among = [person_id]
+    one = {"pk__in": among} if among is not None else {}
+    one_through = {"person_id__in": among} if among is not None else {}
 
     def people(**where):
         qs = Person.objects.filter(**where, **one)
@@ -87,10 +91,12 @@ def _headed_relations(user) -> set[Relation]:
     return {Relation.OFFICE}
 
 
-def scope_filter(user, action: Action = Action.READ, *, person_id: int | None = None) -> Q:
+def scope_filter(user, action: Action = Action.READ, *, person_id: int | None = None,
+                 among: list[int] | None = None) -> Q:
     """The one definition of whose files a user reaches for an action, built from the access matrix
     (accounts.roles.ACCESS). Anyone outside every relation the user has is in the 'other district' column.
-    `person_id` narrows the lookups to one file, for checks on it (the result for that file is the same)."""
+    `person_id` narrows the lookups to one file, for checks on it, and `among` to a few files (the result for
+    those files is the same)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active or not user.role:
         return Q(pk__in=[])
     relations = relations_for(user.role, action)
@@ -100,16 +106,21 @@ def scope_filter(user, action: Action = Action.READ, *, person_id: int | None = 
 
     if Relation.OTHER_DISTRICT in relations:  # no role reaches this far today; kept right for one that would
         shown = [b for r in relations if r != Relation.OTHER_DISTRICT and sees_juveniles(r)
-                 for b in _relation_ids(user, r, adults_only=False, person_id=person_id)]
+                 for b in _relation_ids(user, r, adults_only=False, person_id=person_id, among=among)]
         return ~juvenile_filter() | any_of_ids(shown)
     branches = []
     for relation in relations:
-        branches += _relation_ids(user, relation, adults_only=not sees_juveniles(relation), person_id=person_id)
+        branches += _relation_ids(user, relation, adults_only=not sees_juveniles(relation), person_id=person_id,
+                                  among=among)
     return any_of_ids(branches)
 
 
-def people_visible_to(*, user, include_inactive: bool = False, action: Action = Action.READ) -> QuerySet[Person]:
-    qs = Person.objects.filter(scope_filter(user, action))
+def people_visible_to(*, user, include_inactive: bool = False, action: Action = Action.READ,
+                      among: list[int] | None = None) -> QuerySet[Person]:
+    """With `among`, only those of these files the user reaches."""
+    qs = Person.objects.filter(scope_filter(user, action, among=among))
+    if among is not None:
+        qs = qs.filter(pk__in=among)
     if not include_inactive:
         qs = qs.filter(is_active=True)
     # The area chain is short and fixed (street → district → city → province): one join beats three lookups.
@@ -164,10 +175,21 @@ def search_filter(query: str, *, by_id_number: bool = True) -> Q:
     return Q(name_fragments__contains=f" {compact}") | Q(name_pinyin__startswith=full)
 
 
+NARROW_SEARCH_AT = 500  # files found by a query, up to which the scope is checked on them alone
+
+
 def person_search(*, user, query: str = "", population: str = "", action: Action = Action.READ) -> QuerySet[Person]:
     # Only roles that see whole numbers search by them: a match on a masked or hidden number would confirm a guess.
     by_id = user.is_authenticated and bool(user.role) and user.policy.id_number == IdVisibility.FULL
-    qs = people_visible_to(user=user, action=action).filter(search_filter(query, by_id_number=by_id))
+    matches = search_filter(query, by_id_number=by_id)
+    among = None
+    if query.strip():
+        # A name is rare: find its few files first, then ask the scope about those alone. A leader's scope is a
+        # whole province, too many ids to gather for each search; a common query keeps the scope-first plan.
+        found = list(Person.objects.filter(matches).order_by().values_list("pk", flat=True)[:NARROW_SEARCH_AT + 1])
+        if len(found) <= NARROW_SEARCH_AT:
+            among = found
+    qs = people_visible_to(user=user, action=action, among=among).filter(matches)
     if population:
         qs = qs.filter(Exists(Enrolment.objects.filter(person=OuterRef("pk"), population=population,
                                                        status=EnrolmentStatus.ACTIVE)))

@@ -1,16 +1,20 @@
 """Writes to people's files. Each runs in one transaction, checks permission and records an audit event."""
 
 import datetime as dt
+from functools import partial
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from audit.services import audit_record
+from audit.services import audit_record, audit_record_many, audit_values
 from duties import obligations
+from duties.selectors import legal_time_limit
+from duties.services import duties_open_new, duty_open, imported_duties_announce
 from orgs.models import AreaLevel, Organisation
 from orgs.selectors import owner_roles_for, service_rule_for
+from tongxing.bulk import insert_many
 from tongxing.crypto import keyed_hash, search_hashes
 from tongxing.permissions import ConflictError, require
 
@@ -74,7 +78,15 @@ def _apply(person: Person, data: dict) -> dict:
     return changes
 
 
-def _validate_person(*, actor, person: Person, changed: set[str]) -> None:
+def _duplicates(person: Person):
+    found = Person.objects.filter(id_number_hash__in=search_hashes(person.id_number), is_active=True)
+    return found.exclude(pk=person.pk) if person.pk else found
+
+
+def _validate_person(*, actor, person: Person, changed: set[str], intake: "Intake | None" = None) -> None:
+    """With `intake` (an imported list), the ID numbers were checked against the files and each other a thousand at
+    a time in the same transaction, the related records come from the database, and each district's rules are
+    read once."""
     errors: dict[str, list[str]] = {}
     if not person.full_name:
         errors.setdefault("full_name", []).append(_("The name is required."))
@@ -92,10 +104,7 @@ def _validate_person(*, actor, person: Person, changed: set[str]) -> None:
             if person.sex and person.sex != idnumbers.sex_of(person.id_number):
                 errors.setdefault("sex", []).append(_("The sex does not match the ID number."))
             person.sex = person.sex or idnumbers.sex_of(person.id_number)
-            duplicate = Person.objects.filter(id_number_hash__in=search_hashes(person.id_number), is_active=True)
-            if person.pk:
-                duplicate = duplicate.exclude(pk=person.pk)
-            if duplicate.exists():
+            if intake is None and _duplicates(person).exists():
                 errors.setdefault("id_number", []).append(
                     _("An active file with this ID number already exists. Ask the office that keeps it to transfer it."))
     if not person.sex:
@@ -114,12 +123,13 @@ def _validate_person(*, actor, person: Person, changed: set[str]) -> None:
     elif person.owner_id and person.area_id:
         populations = list(person.enrolments.filter(status=EnrolmentStatus.ACTIVE).values_list("population", flat=True)
                            ) if person.pk else []
-        allowed = owner_roles_for(district=person.area.district(), populations=populations)
+        allowed = (intake.owner_roles(person.area) if intake and not populations
+                   else owner_roles_for(district=person.area.district(), populations=populations))
         if person.owner.role not in allowed:
             errors.setdefault("owner", []).append(
                 _("Under this district's organising model a %(role)s cannot be the responsible worker.")
                 % {"role": person.owner.get_role_display()})
-    _merge_model_errors(person, errors, exclude=DERIVED_FIELDS)
+    _merge_model_errors(person, errors, exclude=DERIVED_FIELDS + (["area", "organisation", "owner"] if intake else []))
     if errors:
         raise ValidationError(errors)
     person.name_pinyin, person.name_initials = pinyin_keys(person.full_name)
@@ -254,12 +264,8 @@ def _serving_organisation(*, person: Person, population: str, chosen: Organisati
         "population": Population(population).label}]})
 
 
-@transaction.atomic
-def enrolment_add(*, actor, person: Person, data: dict) -> Enrolment:
-    """Record that the person belongs to a population from a date, with that population's data."""
-    require(actor, "people.change_person", person)
-    if not person.is_active:
-        raise ValidationError(_("This file is disabled; enable it before adding to it."))
+def _enrolment_build(*, person: Person, data: dict, limit) -> tuple[Enrolment, dict[str, list[str]]]:
+    """The record from the given data, with R1's end date, and what is wrong with it short of the database."""
     enrolment = Enrolment(person=person)
     for field in ENROLMENT_FIELDS:
         if field in data and data[field] is not None:
@@ -269,10 +275,9 @@ def enrolment_add(*, actor, person: Person, data: dict) -> Enrolment:
     if (enrolment.population == Population.RESETTLEMENT and not enrolment.end_date and enrolment.release_date
             and enrolment.release_source):
         # R1: the assistance period depends on where the person comes from, and on the region.
-        from duties.selectors import legal_time_limit
         from duties.workdays import add_months
 
-        months = legal_time_limit(person.area, f"resettlement_months_after_{enrolment.release_source}")
+        months = limit(f"resettlement_months_after_{enrolment.release_source}")
         enrolment.end_date = add_months(enrolment.release_date, months.value) - dt.timedelta(days=1)
     errors: dict[str, list[str]] = {}
     if enrolment.population not in Population.values:
@@ -284,8 +289,31 @@ def enrolment_add(*, actor, person: Person, data: dict) -> Enrolment:
                     "population": Population(enrolment.population).label})
         if enrolment.start_date and enrolment.end_date and enrolment.end_date < enrolment.start_date:
             errors.setdefault("end_date", []).append(_("The end is before the start."))
-        if person.enrolments.filter(population=enrolment.population, status=EnrolmentStatus.ACTIVE).exists():
-            errors.setdefault("population", []).append(_("The person already has an active record for this population."))
+    return enrolment, errors
+
+
+def _enrolment_started(enrolment: Enrolment, *, office, limit, today: dt.date) -> tuple[list, list[dict]]:
+    """The first supervision level and the duties (as `duty_open` arguments) a new record opens."""
+    if enrolment.population == Population.CORRECTION:
+        level, specs = obligations.correction_intake_plan(enrolment, office=office, limit=limit, today=today)
+        return [level], specs
+    if enrolment.population == Population.RESETTLEMENT:
+        return [], obligations.resettlement_intake_plan(enrolment, office=office, limit=limit, today=today)
+    return [], []
+
+
+@transaction.atomic
+def enrolment_add(*, actor, person: Person, data: dict, announcements: dict | None = None) -> Enrolment:
+    """Record that the person belongs to a population from a date, with that population's data. With
+    `announcements` (an imported list), the new duties are counted there for one notice per holder (`Intake`)."""
+    require(actor, "people.change_person", person)
+    if not person.is_active:
+        raise ValidationError(_("This file is disabled; enable it before adding to it."))
+    limit = partial(legal_time_limit, person.area)
+    enrolment, errors = _enrolment_build(person=person, data=data, limit=limit)
+    if enrolment.population in Population.values and person.enrolments.filter(
+            population=enrolment.population, status=EnrolmentStatus.ACTIVE).exists():
+        errors.setdefault("population", []).append(_("The person already has an active record for this population."))
     _merge_model_errors(enrolment, errors, exclude=["person", "organisation"])
     if errors:
         raise ValidationError(errors)
@@ -294,11 +322,136 @@ def enrolment_add(*, actor, person: Person, data: dict) -> Enrolment:
     enrolment.save()
     audit_record(actor=actor, action="enrolment.added", target=enrolment, person=person,
                  changes={"population": enrolment.population, "organisation": enrolment.organisation_id})
-    if enrolment.population == Population.CORRECTION:
-        obligations.correction_started(enrolment)
-    elif enrolment.population == Population.RESETTLEMENT:
-        obligations.resettlement_started(enrolment)
+    levels, specs = _enrolment_started(enrolment, office=obligations.office_of(person), limit=limit,
+                                       today=dt.date.today())
+    for level in levels:
+        level.save()
+    if announcements is None:
+        for spec in specs:
+            duty_open(**spec)
+    else:
+        for user, count in duties_open_new(specs).items():
+            announcements[user] = announcements.get(user, 0) + count
     return enrolment
+
+
+class Intake:
+    """Opens many new files at once — an imported list — with the checks, records, duties and audit of
+    `person_create` and `enrolment_add` one by one. What every row would look up (its district's rules, its street's
+    office, the time limits) is read once, and people, records, levels, duties and audit events go in a thousand per
+    insert. The caller has checked the ID numbers against the files and each other in the same transaction. Each
+    holder of the new duties is told once, by `finish`, instead of once per duty."""
+
+    def __init__(self, *, actor):
+        require(actor, "people.add_person")
+        self.actor, self.today = actor, dt.date.today()
+        self._districts, self._owner_roles, self._serving, self._offices, self._limits = {}, {}, {}, {}, {}
+        self.announcements: dict = {}
+
+    def _district(self, area):
+        if area.pk not in self._districts:
+            self._districts[area.pk] = area.district()
+        return self._districts[area.pk]
+
+    def owner_roles(self, area) -> set[str]:
+        district = self._district(area)
+        key = getattr(district, "pk", None)
+        if key not in self._owner_roles:
+            self._owner_roles[key] = owner_roles_for(district=district, populations=[])
+        return self._owner_roles[key]
+
+    def limit(self, area):
+        def read(key):
+            if (area.pk, key) not in self._limits:
+                self._limits[area.pk, key] = legal_time_limit(area, key)
+            return self._limits[area.pk, key]
+        return read
+
+    def _office(self, person):
+        if person.area_id not in self._offices:
+            self._offices[person.area_id] = obligations.office_of(person)
+        return self._offices[person.area_id]
+
+    def _serving_of(self, person, population):
+        if (person.area_id, population) not in self._serving:
+            self._serving[person.area_id, population] = _serving_organisation(person=person, population=population,
+                                                                              chosen=None)
+        return self._serving[person.area_id, population]
+
+    @transaction.atomic
+    def add(self, rows: list[tuple[int, dict, dict | None]]) -> list[Person]:
+        """(row number, the person's data as for `person_create`, the record's as for `enrolment_add` or None)."""
+        from accounts.roles import Action
+
+        from .selectors import people_visible_to
+
+        actor, people = self.actor, []
+        for number, data, _record in rows:
+            person = Person(organisation=actor.organisation)
+            if "owner" not in data:
+                data = {**data, "owner": actor if actor.role in self.owner_roles(data["area"]) else None}
+            changes = _apply(person, data)
+            with _row(number):
+                _validate_person(actor=actor, person=person, changed=set(changes), intake=self)
+            people.append((person, changes))
+        insert_many([person for person, _changes in people])
+        events = [audit_values(actor=actor, action="person.created", target=person, person=person, changes=changes)
+                  for person, changes in people]
+        # `enrolment_add` requires the right to write each file it adds to: asked once for the thousand.
+        ids = {person.pk: number for (number, _data, record), (person, _changes) in zip(rows, people) if record}
+        writable = set(people_visible_to(user=actor, include_inactive=True, action=Action.WRITE, among=list(ids))
+                       .values_list("pk", flat=True))
+        if len(writable) != len(ids):
+            refused = sorted(number for pk, number in ids.items() if pk not in writable)
+            raise PermissionDenied(_("Rows %(rows)s: you may not add records to these files.") % {
+                "rows": "、".join(str(n) for n in refused[:20])})
+        enrolments = []
+        for (number, _data, record), (person, _changes) in zip(rows, people):
+            if record is None:
+                continue
+            enrolment, errors = _enrolment_build(person=person, data=record, limit=self.limit(person.area))
+            _merge_model_errors(enrolment, errors, exclude=["person", "organisation"])
+            with _row(number):
+                if errors:
+                    raise ValidationError(errors)
+                enrolment.organisation = self._serving_of(person, enrolment.population)
+            enrolments.append(enrolment)
+        insert_many(enrolments)
+        levels, specs = [], []
+        for enrolment in enrolments:
+            events.append(audit_values(actor=actor, action="enrolment.added", target=enrolment, person=enrolment.person,
+                                      changes={"population": enrolment.population,
+                                               "organisation": enrolment.organisation_id}))
+            more_levels, more_specs = _enrolment_started(enrolment, office=self._office(enrolment.person),
+                                                         limit=self.limit(enrolment.person.area), today=self.today)
+            levels += more_levels
+            specs += more_specs
+        insert_many(levels)
+        for user, count in duties_open_new(specs).items():
+            self.announcements[user] = self.announcements.get(user, 0) + count
+        audit_record_many(events)
+        return [person for person, _changes in people]
+
+    @transaction.atomic
+    def finish(self) -> None:
+        imported_duties_announce(self.announcements)
+        self.announcements = {}
+
+
+class _row:
+    """Names the row of the list in a validation error."""
+
+    def __init__(self, number: int):
+        self.number = number
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, error, _traceback):
+        if isinstance(error, ValidationError):
+            raise ValidationError(_("Row %(n)s: %(error)s") % {
+                "n": self.number, "error": "；".join(error.messages)}) from None
+        return False
 
 
 @transaction.atomic

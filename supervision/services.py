@@ -5,6 +5,7 @@ leaders here); every number is a `LegalTimeLimit` row with its source.
 """
 
 import datetime as dt
+from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -272,36 +273,43 @@ def monitoring_remove(*, actor, period: MonitoringPeriod, on: dt.date, note: str
     return period
 
 
+def report_duty_spec(enrolment: Enrolment, *, office, interval, occurrence: int, after: dt.date) -> dict:
+    """The next periodic report, at the interval of the current level (L8), as `duty_open` arguments. One key per
+    occurrence (reports and level changes so far), so a second report the same day opens a new duty."""
+    person = enrolment.person
+    due = after + dt.timedelta(days=interval.value)
+    return dict(key=f"report:{enrolment.pk}:{occurrence}:{due}", kind="report", person=person, organisation=office,
+                owner_role=Role.JUDICIAL_OFFICER, due_on=due,
+                title=_("Periodic report of %(name)s") % {"name": person.shared_name}, rule_key=interval.key,
+                source=interval.source, url=person.get_absolute_url())
+
+
 def _report_duty(enrolment: Enrolment, after: dt.date) -> None:
-    """The next periodic report, at the interval of the current level (L8)."""
     person = enrolment.person
     level = selectors.current_level(enrolment=enrolment)
     interval = legal_time_limit(person.area, f"report_interval_days_{level.level if level else 'strict'}")
     duty_cancel(key_prefix=f"report:{enrolment.pk}:", note=_("Replaced by the next report date"))
-    due = after + dt.timedelta(days=interval.value)
-    # One key per occurrence (reports and level changes so far), so a second report the same day opens a new duty.
     occurrence = enrolment.reports.count() + LevelChange.objects.filter(enrolment=enrolment).count()
-    duty_open(key=f"report:{enrolment.pk}:{occurrence}:{due}", kind="report", person=person,
-              organisation=selectors.office_of(person), owner_role=Role.JUDICIAL_OFFICER, due_on=due,
-              title=_("Periodic report of %(name)s") % {"name": person.shared_name}, rule_key=interval.key,
-              source=interval.source, url=person.get_absolute_url())
+    duty_open(**report_duty_spec(enrolment, office=selectors.office_of(person), interval=interval,
+                                 occurrence=occurrence, after=after))
 
 
-def correction_level_start(enrolment: Enrolment) -> None:
-    """At intake: strict supervision for the first months (L8), the first report, and the level review."""
-    if LevelChange.objects.filter(enrolment=enrolment).exists():
-        return
+def correction_level_plan(enrolment: Enrolment, *, office, limit, today: dt.date) -> tuple[LevelChange, list[dict]]:
+    """At the intake of a new correction record: strict supervision for the first months (L8), the intake duties,
+    the first report and the level review. Returned unsaved, so one person (`duties.obligations.correction_started`)
+    and an imported list (`people.services.Intake`) follow the same rule; `limit(key)` is the area's time limit."""
     person = enrolment.person
-    months = legal_time_limit(person.area, "initial_strict_months")
-    LevelChange.objects.create(enrolment=enrolment, level=Level.STRICT, since=enrolment.start_date,
-                               reason=_("First months of correction (%(source)s)") % {"source": months.source})
-    correction_intake_duties(enrolment)
-    _report_duty(enrolment, after=max(enrolment.start_date, dt.date.today() - dt.timedelta(days=1)))
-    duty_open(key=f"level_review:{enrolment.pk}:1", kind="level_review", person=person,
-              organisation=selectors.office_of(person), owner_role=Role.JUDICIAL_OFFICER,
-              due_on=workdays.add_months(enrolment.start_date, months.value),
-              title=_("Review the supervision level of %(name)s") % {"name": person.shared_name},
-              rule_key=months.key, source=months.source, url=person.get_absolute_url())
+    months = limit("initial_strict_months")
+    level = LevelChange(enrolment=enrolment, level=Level.STRICT, since=enrolment.start_date,
+                        reason=_("First months of correction (%(source)s)") % {"source": months.source})
+    specs = correction_intake_specs(enrolment, office=office, limit=limit, today=today, reports=0)
+    specs.append(report_duty_spec(enrolment, office=office, interval=limit(f"report_interval_days_{level.level}"),
+                                  occurrence=1, after=max(enrolment.start_date, today - dt.timedelta(days=1))))
+    specs.append(dict(key=f"level_review:{enrolment.pk}:1", kind="level_review", person=person, organisation=office,
+                      owner_role=Role.JUDICIAL_OFFICER, due_on=workdays.add_months(enrolment.start_date, months.value),
+                      title=_("Review the supervision level of %(name)s") % {"name": person.shared_name},
+                      rule_key=months.key, source=months.source, url=person.get_absolute_url()))
+    return level, specs
 
 
 @transaction.atomic
@@ -385,43 +393,52 @@ def team_member_add(*, actor, enrolment: Enrolment, name: str, role: str, is_wom
     return member
 
 
-def correction_intake_duties(enrolment: Enrolment) -> None:
-    """At intake: the correction team (L6); for 暂予监外执行, the hospital re-examination and the monthly health
-    report (L10); for a person under 18, the sealing of the record at the end (L18)."""
-    ruling_documents_duty(enrolment)
+def correction_intake_specs(enrolment: Enrolment, *, office, limit, today: dt.date, reports: int,
+                            documents_on_file: bool = False) -> list[dict]:
+    """At intake: the ruling's documents (CCL 20), the correction team (L6); for 暂予监外执行, the hospital
+    re-examination and the monthly health report (L10); for a person under 18, the sealing of the record at the end
+    (L18) — as `duty_open` arguments."""
     person = enrolment.person
-    office = selectors.office_of(person)
     url = person.get_absolute_url()
-    plan = legal_time_limit(person.area, "correction_plan_months")
-    duty_open(key=f"correction_team:{enrolment.pk}", kind="correction_team", person=person, organisation=office,
-              owner_role=Role.JUDICIAL_OFFICER, due_on=workdays.add_months(enrolment.start_date, plan.value),
-              title=_("Form the correction team of %(name)s") % {"name": person.shared_name},
-              rule_key="correction_team", source="社区矫正法第25条", url=url)
+    specs = [] if documents_on_file else [ruling_documents_spec(enrolment, office=office, limit=limit)]
+    plan = limit("correction_plan_months")
+    specs.append(dict(key=f"correction_team:{enrolment.pk}", kind="correction_team", person=person,
+                      organisation=office, owner_role=Role.JUDICIAL_OFFICER,
+                      due_on=workdays.add_months(enrolment.start_date, plan.value),
+                      title=_("Form the correction team of %(name)s") % {"name": person.shared_name},
+                      rule_key="correction_team", source="社区矫正法第25条", url=url))
     if enrolment.correction_category == "medical":
-        _medical_duties(enrolment, after=max(enrolment.start_date, dt.date.today()))
+        after = max(enrolment.start_date, today)
+        exam, report = limit("medical_reexam_months"), limit("medical_health_report_months")
+        specs.append(dict(key=f"medical_reexam:{enrolment.pk}:{reports}", kind="medical_reexam", person=person,
+                          organisation=office, owner_role=Role.JUDICIAL_OFFICER,
+                          due_on=workdays.add_months(after, exam.value),
+                          title=_("Hospital re-examination of %(name)s (暂予监外执行)") % {"name": person.shared_name},
+                          rule_key=exam.key, source=exam.source, url=url))
+        specs.append(dict(key=f"medical_report:{enrolment.pk}:{reports}", kind="medical_report", person=person,
+                          organisation=office, owner_role=Role.JUDICIAL_OFFICER,
+                          due_on=workdays.add_months(after, report.value),
+                          title=_("Monthly health report of %(name)s") % {"name": person.shared_name},
+                          rule_key=report.key, source=report.source, url=url))
     if enrolment.end_date and person.age_on(enrolment.start_date) is not None and person.age_on(
             enrolment.start_date) < ADULT_AGE:
-        seal = legal_time_limit(person.area, "juvenile_record_seal_days")
-        duty_open(key=f"seal_record:{enrolment.pk}", kind="seal_record", person=person, organisation=office,
-                  owner_role=Role.JUDICIAL_OFFICER, due_on=enrolment.end_date + dt.timedelta(days=seal.value),
-                  title=_("Seal the juvenile record of %(name)s (if the sentence was five years or less)")
-                  % {"name": person.shared_name}, rule_key=seal.key, source=seal.source, url=url)
+        seal = limit("juvenile_record_seal_days")
+        specs.append(dict(key=f"seal_record:{enrolment.pk}", kind="seal_record", person=person, organisation=office,
+                          owner_role=Role.JUDICIAL_OFFICER, due_on=enrolment.end_date + dt.timedelta(days=seal.value),
+                          title=_("Seal the juvenile record of %(name)s (if the sentence was five years or less)")
+                          % {"name": person.shared_name}, rule_key=seal.key, source=seal.source, url=url))
+    return specs
 
 
-def _medical_duties(enrolment: Enrolment, after: dt.date) -> None:
+def correction_intake_duties(enrolment: Enrolment) -> None:
+    """Open (or move) the intake duties of a record from its current data."""
     person = enrolment.person
-    office = selectors.office_of(person)
-    exam = legal_time_limit(person.area, "medical_reexam_months")
-    report = legal_time_limit(person.area, "medical_health_report_months")
-    count = enrolment.reports.count()
-    duty_open(key=f"medical_reexam:{enrolment.pk}:{count}", kind="medical_reexam", person=person, organisation=office,
-              owner_role=Role.JUDICIAL_OFFICER, due_on=workdays.add_months(after, exam.value),
-              title=_("Hospital re-examination of %(name)s (暂予监外执行)") % {"name": person.shared_name},
-              rule_key=exam.key, source=exam.source, url=person.get_absolute_url())
-    duty_open(key=f"medical_report:{enrolment.pk}:{count}", kind="medical_report", person=person,
-              organisation=office, owner_role=Role.JUDICIAL_OFFICER, due_on=workdays.add_months(after, report.value),
-              title=_("Monthly health report of %(name)s") % {"name": person.shared_name},
-              rule_key=report.key, source=report.source, url=person.get_absolute_url())
+    specs = correction_intake_specs(
+        enrolment, office=selectors.office_of(person), limit=partial(legal_time_limit, person.area),
+        today=dt.date.today(), reports=enrolment.reports.count(),
+        documents_on_file=RulingNotice.objects.filter(enrolment=enrolment, documents_received_on__isnull=False).exists())
+    for spec in specs:
+        duty_open(**spec)
 
 
 @transaction.atomic
@@ -472,17 +489,14 @@ def pre_sentence_assessment_complete(*, actor, assessment: PreSentenceAssessment
 
 # --- L1: the deciding body's notice and documents ---------------------------------------------------------------
 
-def ruling_documents_duty(enrolment: Enrolment) -> None:
+def ruling_documents_spec(enrolment: Enrolment, *, office, limit) -> dict:
     """At intake, until the ruling's legal documents are on file: chase them from the deciding body (CCL 20)."""
-    if RulingNotice.objects.filter(enrolment=enrolment, documents_received_on__isnull=False).exists():
-        return
     person = enrolment.person
-    limit = legal_time_limit(person.area, "ruling_documents_days")
-    duty_open(key=f"ruling_documents:{enrolment.pk}", kind="ruling_documents", person=person,
-              organisation=selectors.office_of(person), owner_role=Role.JUDICIAL_OFFICER,
-              due_on=enrolment.start_date + dt.timedelta(days=limit.value),
-              title=_("Legal documents of the ruling for %(name)s: on file or chased") % {"name": person.shared_name},
-              rule_key=limit.key, source=limit.source, url=person.get_absolute_url())
+    days = limit("ruling_documents_days")
+    return dict(key=f"ruling_documents:{enrolment.pk}", kind="ruling_documents", person=person, organisation=office,
+                owner_role=Role.JUDICIAL_OFFICER, due_on=enrolment.start_date + dt.timedelta(days=days.value),
+                title=_("Legal documents of the ruling for %(name)s: on file or chased") % {"name": person.shared_name},
+                rule_key=days.key, source=days.source, url=person.get_absolute_url())
 
 
 @transaction.atomic

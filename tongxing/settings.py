@@ -256,6 +256,10 @@ if _backend == "django_tasks_rq.RQBackend":
 IMPORT_DIR = os.environ.get("IMPORT_DIR", str(BASE_DIR / "var" / "imports"))
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(50 * 1024 * 1024)))
 IMPORT_MAX_UNZIPPED_BYTES = int(os.environ.get("IMPORT_MAX_UNZIPPED_BYTES", str(500 * 1024 * 1024)))
+# The reader holds the sheet's cells in memory (~125 MB for 100,000 rows of a court-notice list), in a child process
+# that may use no more than this: a crafted sheet (a cell at XFD1048576, one long string in a million cells) fails
+# there with a clear error instead of exhausting the worker.
+IMPORT_READER_MAX_BYTES = int(os.environ.get("IMPORT_READER_MAX_BYTES", str(768 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # The audit trail stays in the database this many days, then moves to compressed archive files (audit_archive, run

@@ -48,18 +48,6 @@ def run_worker():
         call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
 
 
-@pytest.fixture
-def officer(staff):
-    return staff("bj_officer")
-
-
-@pytest.fixture
-def street(officer):
-    from orgs.selectors import streets_for_new_people
-
-    return streets_for_new_people(user=officer).first().code
-
-
 def upload_and_check(client, rows, capture, kind="release_notices"):
     with capture(execute=True):
         response = client.post("/imports/", {"kind": kind, "file": workbook(rows)})

@@ -93,3 +93,24 @@ def test_a_population_filter_keeps_only_active_members(staff):
     youth = person_search(user=staff("hz_leader"), population="youth")
     assert youth.exists()
     assert all(any(e.population == "youth" and e.status == "active" for e in p.enrolments.all()) for p in youth)
+
+
+USERS = ["sh_social", "sh_youth_social", "sh_supervisor", "sh_officer", "sh_leader", "sh_volunteer", "sh_admin",
+         "bj_officer", "bj_leader", "bj_social", "hz_community", "hz_supervisor", "hz_leader"]
+
+
+def test_a_search_finds_the_same_files_whether_the_scope_is_asked_first_or_last(staff, monkeypatch):
+    """A rare name checks the scope on the few files it matches; a common one keeps the scope-first plan. Both
+    must give every role exactly the files the scope gives it."""
+    from people import selectors
+
+    queries = ["王", "李", "xy", "z", "张", "小"] + [p.full_name for p in Person.objects.order_by("pk")[:40:7]]
+    for username in USERS:
+        user = staff(username)
+        for query in queries:
+            monkeypatch.setattr(selectors, "NARROW_SEARCH_AT", 10_000)
+            found_first = sorted(person_search(user=user, query=query).values_list("pk", flat=True))
+            monkeypatch.setattr(selectors, "NARROW_SEARCH_AT", 0)
+            scope_first = sorted(person_search(user=user, query=query).values_list("pk", flat=True))
+            assert found_first == scope_first, (username, query)
+            assert set(found_first) <= set(people_visible_to(user=user).values_list("pk", flat=True))
