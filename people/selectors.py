@@ -175,21 +175,10 @@ def search_filter(query: str, *, by_id_number: bool = True) -> Q:
     return Q(name_fragments__contains=f" {compact}") | Q(name_pinyin__startswith=full)
 
 
-NARROW_SEARCH_AT = 500  # files found by a query, up to which the scope is checked on them alone
-
-
 def person_search(*, user, query: str = "", population: str = "", action: Action = Action.READ) -> QuerySet[Person]:
     # Only roles that see whole numbers search by them: a match on a masked or hidden number would confirm a guess.
     by_id = user.is_authenticated and bool(user.role) and user.policy.id_number == IdVisibility.FULL
-    matches = search_filter(query, by_id_number=by_id)
-    among = None
-    if query.strip():
-        # A name is rare: find its few files first, then ask the scope about those alone. A leader's scope is a
-        # whole province, too many ids to gather for each search; a common query keeps the scope-first plan.
-        found = list(Person.objects.filter(matches).order_by().values_list("pk", flat=True)[:NARROW_SEARCH_AT + 1])
-        if len(found) <= NARROW_SEARCH_AT:
-            among = found
-    qs = people_visible_to(user=user, action=action, among=among).filter(matches)
+    qs = people_visible_to(user=user, action=action).filter(search_filter(query, by_id_number=by_id))
     if population:
         qs = qs.filter(Exists(Enrolment.objects.filter(person=OuterRef("pk"), population=population,
                                                        status=EnrolmentStatus.ACTIVE)))
