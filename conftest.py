@@ -8,6 +8,18 @@ from demo.builder import load_demo
 from people.models import Person
 
 
+def pytest_collection_modifyitems(config, items):
+    """`make test` runs the suite on SQLite and again on PostgreSQL. The browser tests drive the pages the view tests
+    already check on both, so they run once, on the SQLite pass."""
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        once = pytest.mark.skip(reason="browser tests run on the SQLite pass (make test-sqlite)")
+        for item in items:
+            if "e2e" in item.keywords:
+                item.add_marker(once)
+
+
 @pytest.fixture(autouse=True)
 def _second_factor_only_where_tested(request, settings):
     """Two-factor sign-in is on for leaders and administrators by default; the tests of other features sign them

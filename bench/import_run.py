@@ -76,6 +76,8 @@ def main(rows: int) -> dict:
     return {"rows": rows, "check_s": round(check_s, 2), "commit_s": round(commit_s, 2),
             "total_s": round(check_s + commit_s, 2),
             "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+            # the workbook is read in a child process (imports.services._Reader): its peak, the largest child's
+            "reader_peak_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024),
             "before_mb": round(baseline_kb / 1024)}
 
 

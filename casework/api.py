@@ -14,7 +14,7 @@ from people.api import Ref, api_field_names
 from people.selectors import person_get_visible
 from people.services import person_file_opened
 from tongxing.permissions import require
-from tongxing.api_schemas import ErrorOut, Pagination
+from tongxing.api_schemas import ErrorOut, PageOf, Pagination
 
 from . import selectors, services
 from .models import Approval, ProtocolStep
@@ -101,7 +101,7 @@ def list_cases(request, stage: str = "", mine: bool = False, person: int | None 
         cases = cases.filter(owner=request.user)
     if person:
         cases = cases.filter(person_id=person)
-    return [_case_out(c) for c in cases.order_by("-stage_since", "-id")]
+    return PageOf(cases.order_by("-stage_since", "-id"), _case_out)
 
 
 @router.post("", response={201: CaseDetailOut, 404: ErrorOut}, summary="Take on a case (接案)")

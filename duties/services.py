@@ -210,11 +210,15 @@ def duties_tick(*, today: dt.date | None = None) -> dict:
     from imports.services import purge_old_files
 
     purge_old_files()  # uploaded lists hold ID numbers in clear: none outlives a day
+    from jobs.services import jobs_abandoned_fail
+
+    abandoned = jobs_abandoned_fail()
     from audit.chain import seal
 
     seal()  # and the day's audit events join the tamper-evident chain (audit_seal does it more often)
     reminded = _remind(today)
-    return {"escalated": escalated, "skipped": skipped, "reminded": reminded, "opened": opened}
+    return {"escalated": escalated, "skipped": skipped, "reminded": reminded, "opened": opened,
+            "jobs_abandoned": abandoned}
 
 
 def _remind(today: dt.date) -> int:

@@ -4,8 +4,10 @@ The task worker (`manage.py db_worker`, started by `make run`; `manage.py rqwork
 picks the job up; a job's own code reports progress through `Progress`, which writes outside any transaction the job
 opens, so the waiting page sees it move."""
 
+import datetime as dt
 import logging
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -71,3 +73,19 @@ def run_job(job_id: str) -> None:
         return
     Job.objects.filter(pk=job.pk).update(status=JobStatus.DONE, finished_at=timezone.now(), result=result,
                                          message=str(result.get("message", ""))[:300])
+
+
+@transaction.atomic
+def jobs_abandoned_fail() -> int:
+    """A job whose worker was killed (a restart, the machine, its memory) would say "running" for ever: after
+    `JOB_ABANDONED_AFTER_HOURS` it is failed, with what to do. A worker that comes back skips it (`run_job`)."""
+    cutoff = timezone.now() - dt.timedelta(hours=settings.JOB_ABANDONED_AFTER_HOURS)
+    stale = Job.objects.filter(status__in=[JobStatus.QUEUED, JobStatus.RUNNING], created_at__lt=cutoff)
+    ids = [str(pk) for pk in stale.values_list("pk", flat=True)]
+    if ids:
+        Job.objects.filter(pk__in=ids).update(
+            status=JobStatus.FAILED, finished_at=timezone.now(),
+            message=_("The job did not finish: the worker stopped. Nothing from it was saved; start it again."))
+        audit_record(actor=None, action="jobs.abandoned", changes={"jobs": ids})
+    return len(ids)
+

@@ -11,7 +11,7 @@ from ninja.pagination import paginate
 from accounts.selectors import users_visible_to
 from orgs.selectors import areas_visible_to, organisations_visible_to
 from tongxing.permissions import require
-from tongxing.api_schemas import ErrorOut, Pagination
+from tongxing.api_schemas import ErrorOut, PageOf, Pagination
 
 from . import selectors, services
 from .models import Enrolment, EnrolmentStatus, Person
@@ -246,23 +246,7 @@ def _fresh(person_id: int):
 def list_people(request, q: str = "", population: str = ""):
     """`q` matches name, pseudonym, pinyin (full or initials), the last four characters or the whole ID number."""
     people = _with_enrolments(selectors.person_search(user=request.user, query=q, population=population))
-    return _LazySummaries(people)
-
-
-class _LazySummaries:
-    """Lets the paginator slice the queryset first, then builds summaries only for the page."""
-
-    def __init__(self, qs):
-        self.qs = qs
-
-    def count(self) -> int:
-        return self.qs.count()
-
-    def __len__(self) -> int:
-        return self.count()
-
-    def __getitem__(self, item):
-        return [_summary(p) for p in self.qs[item]]
+    return PageOf(people, _summary)
 
 
 @router.post("", response={201: PersonOut}, summary="Open a new file")

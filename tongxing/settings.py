@@ -260,6 +260,8 @@ IMPORT_MAX_UNZIPPED_BYTES = int(os.environ.get("IMPORT_MAX_UNZIPPED_BYTES", str(
 # that may use no more than this: a crafted sheet (a cell at XFD1048576, one long string in a million cells) fails
 # there with a clear error instead of exhausting the worker.
 IMPORT_READER_MAX_BYTES = int(os.environ.get("IMPORT_READER_MAX_BYTES", str(768 * 1024 * 1024)))
+# A job still queued or running this long after it was started lost its worker; the periodic job fails it.
+JOB_ABANDONED_AFTER_HOURS = int(os.environ.get("JOB_ABANDONED_AFTER_HOURS", "6"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # The audit trail stays in the database this many days, then moves to compressed archive files (audit_archive, run

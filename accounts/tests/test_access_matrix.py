@@ -300,10 +300,22 @@ def _expected(route, role: str, relation: Relation) -> bool:
     return role in route.roles and allowed(role, relation, route.action)
 
 
+def _walked_on_this_database(role, relation) -> bool:
+    """The SQLite pass walks every role in every relation; the PostgreSQL pass a third of them, every role and every
+    relation at least once (the scope's SQL is the same on both; the people and case selectors' tests and this
+    sample check it on PostgreSQL), which keeps `make test` within its time."""
+    from django.db import connection
+
+    return connection.vendor != "postgresql" or (list(SUBJECTS).index(role) + list(Relation).index(relation)) % 3 == 0
+
+
 @pytest.mark.parametrize("role", list(SUBJECTS))
 @pytest.mark.parametrize("relation", list(Relation))
 def test_every_route_about_a_file_answers_as_the_matrix_says(staff, role, relation):
     from accounts.services import api_token_create
+
+    if not _walked_on_this_database(role, relation):
+        pytest.skip("walked on the SQLite pass; PostgreSQL walks a third")
 
     user = staff(SUBJECTS[role])
     objects = _objects()

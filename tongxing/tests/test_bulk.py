@@ -32,3 +32,12 @@ def test_bulk_inserted_rows_take_their_defaults_and_refuse_unknown_fields(xiaoyu
     assert one.at is not None and two.at is not None
     with pytest.raises(TypeError):
         insert_rows(AuditEvent, [{"action": "x", "no_such_field": 1}])
+
+
+def test_a_paged_api_list_builds_only_the_page_it_returns(xiaoyu):
+    from tongxing.api_schemas import PageOf
+
+    built = []
+    page = PageOf(Person.objects.order_by("pk"), lambda person: built.append(person.pk) or person.pk)
+    assert page.all().count() == Person.objects.count() > 3
+    assert page[1:3] == list(Person.objects.order_by("pk").values_list("pk", flat=True)[1:3]) == built
