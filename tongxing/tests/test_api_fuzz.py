@@ -176,6 +176,7 @@ def token(in_process) -> str:
     return raw
 
 
+@pytest.mark.postgres_pass
 @schema.parametrize()
 # The token's fixture is function-scoped on purpose: every example shares it, and each example's writes are undone
 # by its own savepoint below. Generating the larger bodies is slow, which is fine.
