@@ -92,7 +92,6 @@ def upload_save(*, actor, kind: str, upload) -> str:
     if upload.size > settings.IMPORT_MAX_BYTES:
         raise ValidationError({"file": [_("The file is larger than %(mb)s MB.") % {
             "mb": settings.IMPORT_MAX_BYTES // 1024 // 1024}]})
-    import os
 
     path = import_dir() / f"{uuid.uuid4()}.xlsx"
     with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as out:
@@ -254,6 +253,11 @@ def _read_in_child(path: str, out, limit: int) -> None:
         out.close()
 
 
+def _too_large() -> str:
+    return str(_("The sheet is too large to read: it has more cells than an import takes (is there something far to "
+                 "the right or below the list?)."))
+
+
 class _Reader:
     """A workbook read in a child process with capped memory (`IMPORT_READER_MAX_BYTES`): calamine holds a sheet's
     cells in memory, and a crafted sheet's cells can be billions in a file of a few kilobytes. If the child runs out
@@ -272,8 +276,7 @@ class _Reader:
         try:
             kind, payload = self.inbox.recv()
         except EOFError:  # the child ended without a word: its memory ran out
-            raise _Unreadable(str(_("The sheet is too large to read: it has more cells than an import takes (is "
-                                    "there something far to the right or below the list?)."))) from None
+            raise _Unreadable(_too_large()) from None
         if kind == "error":
             raise _Unreadable(payload)
         if kind != wanted:
@@ -285,8 +288,7 @@ class _Reader:
             try:
                 kind, payload = self.inbox.recv()
             except EOFError:
-                raise _Unreadable(str(_("The sheet is too large to read: it has more cells than an import takes (is "
-                                        "there something far to the right or below the list?)."))) from None
+                raise _Unreadable(_too_large()) from None
             if kind == "end":
                 return
             if kind == "error":
