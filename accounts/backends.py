@@ -13,3 +13,15 @@ class PasswordBackend(ModelBackend):
 
     def get_all_permissions(self, user_obj, obj=None):
         return set()
+
+    def get_user(self, user_id):
+        """The signed-in user with the organisation every page names (the header) and whose area bounds their reach:
+        one query per request instead of three."""
+        user = self.get_user_queryset().filter(pk=user_id).first()
+        return user if user is not None and self.user_can_authenticate(user) else None
+
+    @staticmethod
+    def get_user_queryset():
+        from django.contrib.auth import get_user_model
+
+        return get_user_model()._default_manager.select_related("organisation__area")

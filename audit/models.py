@@ -20,8 +20,10 @@ class AuditEvent(models.Model):
     removed or inserted row breaks the chain at that row."""
 
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    # actor and person: no index of their own; audit_actor_at and audit_person_at start with them.
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("actor"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name=_("actor"), null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        db_index=False,
     )
     # Kept as text too, so the trail stays readable if an account is later renamed or disabled.
     actor_label = models.CharField(_("actor name"), max_length=150, blank=True)
@@ -30,7 +32,8 @@ class AuditEvent(models.Model):
     target_id = models.CharField(_("record id"), max_length=64, blank=True)
     target_label = models.CharField(_("record"), max_length=200, blank=True)
     person = models.ForeignKey(
-        "people.Person", verbose_name=_("person"), null=True, blank=True, on_delete=models.PROTECT, related_name="audit_events"
+        "people.Person", verbose_name=_("person"), null=True, blank=True, on_delete=models.PROTECT, related_name="audit_events",
+        db_index=False,
     )
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     user_agent = models.CharField(_("browser"), max_length=300, blank=True)

@@ -57,7 +57,7 @@ def raw(sql, params=()):
 
 def _client(user) -> Client:
     client = Client()
-    client.force_login(user)
+    client.force_login(user, backend="accounts.backends.PasswordBackend")  # as a sign-in records it
     return client
 
 

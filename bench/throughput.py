@@ -58,7 +58,7 @@ def requests_per_second(user, *, seconds: int = 10, connections: int = 16, worke
         raise RuntimeError("wrk is needed for the throughput run (apt-get install wrk; make bench installs it).")
     workers = workers or 2 * (os.cpu_count() or 1)
     client = Client()
-    client.force_login(user)
+    client.force_login(user, backend="accounts.backends.PasswordBackend")  # as a sign-in records it
     cookie = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings"}
     app = _serve("tongxing.wsgi", PORT_APP, workers, env)

@@ -83,6 +83,9 @@ OUTCOMES = ["按计划进行", "需跟进就业", "家庭关系改善", "情绪�
 DUTY_KINDS = [("contact", "meeting_agreed", "seed 篇二 三、备注5", "与{name}约定的会面"),
               ("plan_review", "plan_review", "服务计划的复核日期", "复核{name}的服务计划"),
               ("self_summary", "correction_summary_months", "《社区矫正法实施办法》第24条", "{name}的阶段小结")]
+# A correction's periodic report belongs to the 司法所's judicial officers as a role, not to one worker: on a real
+# database a large share of open duties have no owner, and the day list's plan must stay right with them.
+OFFICE_DUTY = ("report", "report_interval_days_normal", "《社区矫正法实施办法》第24条", "{name}的定期报告")
 INCIDENT_KINDS = ["lost_contact", "relapse", "new_offence", "family_violence", "self_harm", "other"]
 RESOURCE_KINDS = [("employment", "就业服务中心"), ("counselling", "心理咨询服务中心"), ("legal_aid", "法律援助中心"),
                   ("civil_affairs", "民政救助站")]
@@ -480,12 +483,18 @@ def write_people_range(plan: Plan, start: int, end: int) -> dict[str, int]:
         shared = pseudonym + "(化名)" if pseudonym else name[0] + "某"
         base = plan.ids["duty"] + i * duties_slot
         n_duties = max(1, round(rng.gauss(plan.duties_per_person, 0.5)))
+        office = plan.orgs_by_street[area_id][OrganisationKind.JUDICIAL_OFFICE].pk
         for n in range(min(duties_slot, n_duties)):
             kind, rule, source, title = DUTY_KINDS[n % len(DUTY_KINDS)]
+            office_duty = population == Population.CORRECTION and n == 1
+            if office_duty:
+                kind, rule, source, title = OFFICE_DUTY
             open_ = active and n < 2
             due = today + dt.timedelta(days=rng.randint(-10, 40)) if open_ else \
                 start_day + dt.timedelta(days=rng.randint(0, span))
-            duties.append((base + n, kind, title.format(name=shared), person_id, case_id, owner_id, "", org_id, due,
+            duties.append((base + n, kind, title.format(name=shared), person_id, case_id,
+                           None if office_duty else owner_id, Role.JUDICIAL_OFFICER if office_duty else "",
+                           office if office_duty else org_id, due,
                            None, rule, source, f"/cases/{case_id}/", "open" if open_ else "done", None, "",
                            None if open_ else _aware(due, 16), "", None, None, None, None,
                            f"synthetic:{case_id}:{n}", created))

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from tongxing.addresses import address
+
 
 class CalendarYear(models.Model):
     """A year whose official holiday schedule is loaded; working-day arithmetic refuses years that are not."""
@@ -80,11 +82,13 @@ class Duty(models.Model):
     case = models.ForeignKey("casework.Case", verbose_name=_("case"), null=True, blank=True, on_delete=models.CASCADE,
                              related_name="duties")
     # Owned by a person, or by a role in an office (e.g. the 司法所's judicial officers).
+    # No single-column index on owner or organisation: the two composite indexes below start with them, and a list
+    # opens tens of thousands of duties at once, each an entry in every index.
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("owner"), null=True, blank=True,
-                              on_delete=models.PROTECT, related_name="duties")
+                              on_delete=models.PROTECT, related_name="duties", db_index=False)
     owner_role = models.CharField(_("owning role"), max_length=24, blank=True)
     organisation = models.ForeignKey("orgs.Organisation", verbose_name=_("organisation"), on_delete=models.PROTECT,
-                                     related_name="duties")
+                                     related_name="duties", db_index=False)
     due_on = models.DateField(_("due"))
     window_start = models.DateField(_("not before"), null=True, blank=True)
     rule_key = models.CharField(_("rule"), max_length=64)
@@ -100,8 +104,9 @@ class Duty(models.Model):
     escalated_at = models.DateTimeField(_("escalated"), null=True, blank=True)
     reminded_due_at = models.DateTimeField(null=True, blank=True, editable=False)
     reminded_overdue_at = models.DateTimeField(null=True, blank=True, editable=False)
-    # One open duty per obligation: the services and the periodic job can run twice without doubling it.
-    dedupe_key = models.CharField(max_length=120, unique=True)
+    # One open duty per obligation: the services and the periodic job can run twice without doubling it. Unique by
+    # the constraint in Meta: one index that answers both the key and its prefix (`dedupe_key__startswith`).
+    dedupe_key = models.CharField(max_length=120)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -113,9 +118,20 @@ class Duty(models.Model):
             models.Index(fields=["organisation", "owner_role", "status", "due_on"], name="duty_org_role_due"),
             models.Index(fields=["status", "due_on"], name="duty_status_due"),
         ]
+        constraints = [models.UniqueConstraint(fields=["dedupe_key"], name="duty_dedupe_key",
+                                               opclasses=["varchar_pattern_ops"])]
 
     def __str__(self) -> str:
         return self.title
+
+    # The day list has two forms per duty: their addresses without a `reverse` each.
+    @property
+    def snooze_url(self) -> str:
+        return address("duties:snooze", self.pk)
+
+    @property
+    def done_url(self) -> str:
+        return address("duties:done", self.pk)
 
 
 class Notification(models.Model):

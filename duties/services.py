@@ -87,14 +87,19 @@ def duties_open_new(specs: list[dict]) -> dict:
              owner_role=spec.get("owner_role", ""), organisation_id=spec["organisation"].pk, due_on=spec["due_on"],
              window_start=spec.get("window_start"), rule_key=spec["rule_key"], source=spec["source"],
              url=spec.get("url", "")) for spec in specs])
-    holders_of, counts = {}, {}
+    # Counted per (owner, office, role) first: a list's duties fall into a handful of such groups.
+    groups = {}
     for spec in specs:
         owner, organisation = spec.get("owner"), spec["organisation"]
         group = (getattr(owner, "pk", None), organisation.pk, spec.get("owner_role", ""))
-        if group not in holders_of:
-            holders_of[group] = _holders(Duty(owner=owner, organisation=organisation, owner_role=group[2]))
-        for user in holders_of[group]:
-            counts[user] = counts.get(user, 0) + 1
+        if group in groups:
+            groups[group][2] += 1
+        else:
+            groups[group] = [owner, organisation, 1]
+    counts = {}
+    for (_owner_id, _organisation_id, role), (owner, organisation, number) in groups.items():
+        for user in _holders(Duty(owner=owner, organisation=organisation, owner_role=role)):
+            counts[user] = counts.get(user, 0) + number
     return counts
 
 

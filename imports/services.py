@@ -23,6 +23,7 @@ from python_calamine import CalamineError, CalamineWorkbook
 
 from people import idnumbers
 from people.models import Person
+from tongxing.bulk import fewer_collections
 from tongxing.crypto import search_hashes
 
 from .schema import KINDS, parse_date
@@ -423,7 +424,7 @@ def commit_file(*, user, kind: str, filename: str, progress=lambda *a, **k: None
 
     progress(0, None, str(_("checking and writing every row in one transaction")))
     try:
-        with transaction.atomic():
+        with transaction.atomic(), fewer_collections():
             intake = Intake(actor=user)
             result = _walk(user=user, kind=kind, filename=filename, progress=progress, write=write)
             if result["error_count"] or not result["rows"]:

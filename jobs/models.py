@@ -26,6 +26,9 @@ class Job(models.Model):
     params = models.JSONField(default=dict, blank=True)
     result = models.JSONField(default=dict, blank=True)
     message = models.CharField(_("message"), max_length=300, blank=True)
+    # The language of the page that started the job: what it writes (duty titles, notices, messages) reads as
+    # the same work done through a form would.
+    language = models.CharField(_("language"), max_length=16, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 

@@ -10,6 +10,7 @@ import logging
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
@@ -49,7 +50,8 @@ def job_start(*, actor, kind: str, params: dict) -> Job:
     """Record the job and hand it to the worker once the request's transaction has committed."""
     if kind not in KINDS:
         raise ValueError(f"unknown job kind {kind!r}")
-    job = Job.objects.create(kind=kind, user=actor, params=params)
+    job = Job.objects.create(kind=kind, user=actor, params=params,
+                             language=translation.get_language() or settings.LANGUAGE_CODE)
     audit_record(actor=actor, action=f"job.{kind}", target=job, changes={"params": params})
     transaction.on_commit(lambda: run_job.enqueue(str(job.pk)))
     return job
@@ -60,6 +62,11 @@ def run_job(job_id: str) -> None:
     job = Job.objects.select_related("user").get(pk=job_id)
     if job.finished:
         return
+    with translation.override(job.language or settings.LANGUAGE_CODE):
+        _run(job)
+
+
+def _run(job: Job) -> None:
     Job.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, phase=_("starting"))
     try:
         result = KINDS[job.kind](job, Progress(job)) or {}

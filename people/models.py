@@ -1,24 +1,17 @@
 import datetime as dt
-import functools
 
 from django.conf import settings
 from django.db import models
-from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tongxing.addresses import address
 from tongxing.crypto import EncryptedTextField
 from tongxing.records import KeptRecord
 
 from .populations import Population
 
-
-@functools.lru_cache(maxsize=8)
-def _detail_url(_prefix: str, _urlconf) -> str:
-    """The file's address with a slot for its id: an imported list names ten thousand files in a hundred thousand
-    duties, and `reverse` for each would cost seconds."""
-    return reverse("people:detail", args=[987654321]).replace("987654321", "{}")
-
+_POPULATION_LABELS = dict(Population.choices)  # translated when shown
 
 # Minors are those under 18 (未成年人保护法 art. 2); juvenile rules in correction follow from it (LAW.md L18).
 ADULT_AGE = 18
@@ -80,8 +73,9 @@ class Person(KeptRecord):
     phone = EncryptedTextField(_("phone"), blank=True)
     household_address = models.CharField(_("household registration address"), max_length=200, blank=True)
     residence_address = models.CharField(_("residence address"), max_length=200, blank=True)
+    # area, organisation and owner: no index of their own; the (…, is_active) indexes in Meta start with them.
     area = models.ForeignKey("orgs.Area", verbose_name=_("street / town of residence"), on_delete=models.PROTECT,
-                             related_name="people")
+                             related_name="people", db_index=False)
     education = models.CharField(_("education"), max_length=16, choices=Education.choices, blank=True)
     employment = models.CharField(_("employment"), max_length=16, choices=Employment.choices, blank=True)
     employer = models.CharField(_("employer or school"), max_length=120, blank=True)
@@ -91,9 +85,9 @@ class Person(KeptRecord):
     note = models.TextField(_("notes"), blank=True)
 
     organisation = models.ForeignKey("orgs.Organisation", verbose_name=_("responsible organisation"),
-                                     on_delete=models.PROTECT, related_name="people")
+                                     on_delete=models.PROTECT, related_name="people", db_index=False)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("responsible worker"), null=True, blank=True,
-                              on_delete=models.PROTECT, related_name="owned_people")
+                              on_delete=models.PROTECT, related_name="owned_people", db_index=False)
     is_active = models.BooleanField(_("active"), default=True)
     # Optimistic locking: an edit based on an older version is refused, not silently overwritten.
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -116,7 +110,7 @@ class Person(KeptRecord):
     def get_absolute_url(self) -> str:
         known = self.__dict__.get("_url")
         if known is None or known[0] != self.pk:  # opening a record names the file in a dozen duties
-            known = self.__dict__["_url"] = (self.pk, _detail_url(get_script_prefix(), get_urlconf()).format(self.pk))
+            known = self.__dict__["_url"] = (self.pk, address("people:detail", self.pk))
         return known[1]
 
     @property
@@ -217,7 +211,7 @@ class Enrolment(KeptRecord):
     population = models.CharField(_("population"), max_length=16, choices=Population.choices)
     status = models.CharField(_("status"), max_length=8, choices=EnrolmentStatus.choices, default=EnrolmentStatus.ACTIVE)
     organisation = models.ForeignKey("orgs.Organisation", verbose_name=_("serving organisation"),
-                                     on_delete=models.PROTECT, related_name="enrolments")
+                                     on_delete=models.PROTECT, related_name="enrolments", db_index=False)  # enrol_org_status
     start_date = models.DateField(_("start"))
     end_date = models.DateField(_("end"), null=True, blank=True)
     end_reason = models.CharField(_("reason for ending"), max_length=200, blank=True)
@@ -252,7 +246,9 @@ class Enrolment(KeptRecord):
                    models.Index(fields=["organisation", "status"], name="enrol_org_status")]
 
     def __str__(self) -> str:
-        return f"{self.get_population_display()} {self.start_date:%Y-%m-%d}"
+        # Not get_population_display(), which rebuilds the choices' dictionary on each call: an imported list names
+        # thousands of records in its audit events.
+        return f"{_POPULATION_LABELS.get(self.population, self.population)} {self.start_date:%Y-%m-%d}"
 
     @property
     def three_losses_display(self) -> str:

@@ -50,8 +50,8 @@ def _relation_ids(user, relation: Relation, *, adults_only: bool, person_id: int
     cutoff = _adult_cutoff()
     if person_id is not None:
         among = [person_id]
-    one = {"pk__in": among} if among is not None else {}
-    one_through = {"person_id__in": among} if among is not None else {}
+    one = {"pk__one_of": among} if among is not None else {}
+    one_through = {"person_id__one_of": among} if among is not None else {}
 
     def people(**where):
         qs = Person.objects.filter(**where, **one)
@@ -120,7 +120,7 @@ def people_visible_to(*, user, include_inactive: bool = False, action: Action = 
     """With `among`, only those of these files the user reaches."""
     qs = Person.objects.filter(scope_filter(user, action, among=among))
     if among is not None:
-        qs = qs.filter(pk__in=among)
+        qs = qs.filter(pk__one_of=among)
     if not include_inactive:
         qs = qs.filter(is_active=True)
     # The area chain is short and fixed (street → district → city → province): one join beats three lookups.

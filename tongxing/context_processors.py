@@ -1,7 +1,7 @@
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
+from tongxing.addresses import path_of
 
 # (label, url name, roles that see it; None = everyone signed in)
 NAVIGATION = [
@@ -31,6 +31,6 @@ def navigation(request):
     user = getattr(request, "user", None)
     if not user or not user.is_authenticated:
         return {"nav_items": []}
-    items = [{"label": label, "url": reverse(name), "active": request.path.startswith(reverse(name))}
+    items = [{"label": label, "url": path_of(name), "active": request.path.startswith(path_of(name))}
              for label, name, roles in NAVIGATION if roles is None or user.role in roles]
     return {"nav_items": items}

@@ -25,3 +25,21 @@ def test_the_daily_job_fails_a_job_its_worker_abandoned_and_a_late_worker_skips_
     run_job.call(str(stale.pk))  # the worker comes back: the job stays failed, nothing runs
     stale.refresh_from_db()
     assert stale.status == JobStatus.FAILED
+
+
+def test_a_job_speaks_the_language_of_the_page_that_started_it(staff, monkeypatch):
+    from django.utils import translation
+    from django.utils.translation import gettext
+
+    from jobs import services
+
+    monkeypatch.setitem(services.KINDS, "say", lambda job, progress: {"message": gettext("done")})
+    user = staff("bj_officer")
+    with translation.override("en"):
+        english = services.job_start(actor=user, kind="say", params={})
+    chinese = services.job_start(actor=user, kind="say", params={})
+    for job in (english, chinese):
+        run_job.call(str(job.pk))  # the worker has no page: it takes the language the job was started in
+        job.refresh_from_db()
+    assert (english.language, english.message) == ("en", "done")
+    assert (chinese.language, chinese.message) == ("zh-hans", "已完成")

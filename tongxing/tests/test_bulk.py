@@ -24,9 +24,9 @@ def test_a_bulk_inserted_file_is_encrypted_at_rest_and_reads_back(xiaoyu):
 
 
 def test_bulk_inserted_rows_take_their_defaults_and_refuse_unknown_fields(xiaoyu):
-    ids = insert_rows(AuditEvent, [{"action": "test.one", "person_id": xiaoyu.pk, "changes": {"a": 1}},
-                                   {"action": "test.two", "ip_address": "10.0.0.1"}])
-    one, two = AuditEvent.objects.filter(pk__in=ids).order_by("pk")
+    assert insert_rows(AuditEvent, [{"action": "test.one", "person_id": xiaoyu.pk, "changes": {"a": 1}},
+                                    {"action": "test.two", "ip_address": "10.0.0.1"}]) == 2
+    one, two = AuditEvent.objects.filter(action__startswith="test.").order_by("pk")
     assert (one.action, one.person_id, one.changes, one.ip_address) == ("test.one", xiaoyu.pk, {"a": 1}, None)
     assert (two.action, two.changes, two.ip_address, two.reason) == ("test.two", {}, "10.0.0.1", "")
     assert one.at is not None and two.at is not None
