@@ -40,13 +40,16 @@ def relation_filter(user, relation: Relation, *, person_id: int | None = None) -
 
 
 def _relation_ids(user, relation: Relation, *, adults_only: bool, person_id: int | None = None,
-                  among: list[int] | None = None) -> list[QuerySet]:
+                  among: list[int] | None = None, narrow: Q | None = None) -> list[QuerySet]:
     """The ids of the people in one relation to the user, as id-only queries that each use an index.
 
     The relations are written as sets of ids joined by UNION rather than as conditions joined by OR: PostgreSQL
     answers an OR of conditions on several tables only by reading every file, a UNION of indexed lookups at once.
     With `person_id`, each lookup is narrowed to that one file (checks on a single file, e.g. `actions_on`); with
-    `among`, to those files (the few a search found)."""
+    `among`, to those files (the few a search found). `narrow`, a condition on the person that the caller applies
+    anyway (a search), is applied inside the lookups on people too: the answer is the same — A ∩ (B ∪ C) =
+    A ∩ ((A ∩ B) ∪ C) — but a leader's area is then the few people the search finds there, not the tens of thousands
+    it holds, gathered and hashed on every search."""
     cutoff = _adult_cutoff()
     if person_id is not None:
         among = [person_id]
@@ -55,6 +58,8 @@ def _relation_ids(user, relation: Relation, *, adults_only: bool, person_id: int
 
     def people(**where):
         qs = Person.objects.filter(**where, **one)
+        if narrow is not None:
+            qs = qs.filter(narrow)
         return (qs.filter(birth_date__lte=cutoff) if adults_only else qs).order_by().values("pk")
 
     def through(model, **where):
@@ -92,7 +97,7 @@ def _headed_relations(user) -> set[Relation]:
 
 
 def scope_filter(user, action: Action = Action.READ, *, person_id: int | None = None,
-                 among: list[int] | None = None) -> Q:
+                 among: list[int] | None = None, narrow: Q | None = None) -> Q:
     """The one definition of whose files a user reaches for an action, built from the access matrix
     (accounts.roles.ACCESS). Anyone outside every relation the user has is in the 'other district' column.
     `person_id` narrows the lookups to one file, for checks on it, and `among` to a few files (the result for
@@ -106,19 +111,22 @@ def scope_filter(user, action: Action = Action.READ, *, person_id: int | None = 
 
     if Relation.OTHER_DISTRICT in relations:  # no role reaches this far today; kept right for one that would
         shown = [b for r in relations if r != Relation.OTHER_DISTRICT and sees_juveniles(r)
-                 for b in _relation_ids(user, r, adults_only=False, person_id=person_id, among=among)]
+                 for b in _relation_ids(user, r, adults_only=False, person_id=person_id, among=among,
+                                        narrow=narrow)]
         return ~juvenile_filter() | any_of_ids(shown)
     branches = []
     for relation in relations:
         branches += _relation_ids(user, relation, adults_only=not sees_juveniles(relation), person_id=person_id,
-                                  among=among)
+                                  among=among, narrow=narrow)
     return any_of_ids(branches)
 
 
 def people_visible_to(*, user, include_inactive: bool = False, action: Action = Action.READ,
-                      among: list[int] | None = None) -> QuerySet[Person]:
-    """With `among`, only those of these files the user reaches."""
-    qs = Person.objects.filter(scope_filter(user, action, among=among))
+                      among: list[int] | None = None, narrow: Q | None = None) -> QuerySet[Person]:
+    """With `among`, only those of these files the user reaches; with `narrow`, only those that meet it."""
+    qs = Person.objects.filter(scope_filter(user, action, among=among, narrow=narrow))
+    if narrow is not None:
+        qs = qs.filter(narrow)
     if among is not None:
         qs = qs.filter(pk__one_of=among)
     if not include_inactive:
@@ -175,10 +183,25 @@ def search_filter(query: str, *, by_id_number: bool = True) -> Q:
     return Q(name_fragments__contains=f" {compact}") | Q(name_pinyin__startswith=full)
 
 
+def _reaches_widely(user) -> bool:
+    """A user whose organisation serves a city or a province."""
+    from orgs.models import LEVEL_DEPTH, AreaLevel
+
+    organisation = getattr(user, "organisation", None) if getattr(user, "organisation_id", None) else None
+    return organisation is not None and LEVEL_DEPTH.get(organisation.area.level, 9) <= LEVEL_DEPTH[AreaLevel.CITY]
+
+
 def person_search(*, user, query: str = "", population: str = "", action: Action = Action.READ) -> QuerySet[Person]:
     # Only roles that see whole numbers search by them: a match on a masked or hidden number would confirm a guess.
     by_id = user.is_authenticated and bool(user.role) and user.policy.id_number == IdVisibility.FULL
-    qs = people_visible_to(user=user, action=action).filter(search_filter(query, by_id_number=by_id))
+    match = search_filter(query, by_id_number=by_id)
+    if query.strip() and _reaches_widely(user):
+        # Tens of thousands of files in reach: the search goes inside the scope's lookups (`narrow`), so the area
+        # is only its matches. For a district or a street, gathering its few thousand files first is faster than
+        # finding a common name across the country, so there the search filters the scope.
+        qs = people_visible_to(user=user, action=action, narrow=match)
+    else:
+        qs = people_visible_to(user=user, action=action).filter(match)
     if population:
         qs = qs.filter(Exists(Enrolment.objects.filter(person=OuterRef("pk"), population=population,
                                                        status=EnrolmentStatus.ACTIVE)))

@@ -110,3 +110,23 @@ def test_the_scope_asked_about_a_few_files_answers_as_the_whole_scope(staff):
             for part in (ids[::3], ids[1::3], ids[2::3]):
                 narrowed = people_visible_to(user=user, include_inactive=True, action=action, among=part)
                 assert set(narrowed.values_list("pk", flat=True)) == whole & set(part), (username, action)
+
+
+def test_a_search_inside_the_scope_answers_as_the_scope_then_the_search(staff):
+    """A search applied inside the scope's lookups (for leaders over a city or a province, whose area is then only
+    its matches) answers as the scope then the search."""
+    from accounts.roles import IdVisibility
+    from people.selectors import search_filter
+
+    names = list(Person.objects.order_by("pk").values_list("full_name", flat=True))
+    queries = {names[0][:1], names[1], names[2][-1], "x", "zh", "1234", "某"}
+    for username in USERS:
+        user = staff(username)
+        for action in (Action.READ, Action.WRITE):
+            whole = people_visible_to(user=user, action=action)
+            for query in queries:
+                match = search_filter(query, by_id_number=user.policy.id_number == IdVisibility.FULL)
+                expected = set(whole.filter(match).values_list("pk", flat=True))
+                found = set(person_search(user=user, query=query, action=action).values_list("pk", flat=True))
+                inside = set(people_visible_to(user=user, action=action, narrow=match).values_list("pk", flat=True))
+                assert found == inside == expected, (username, action, query)
