@@ -70,8 +70,12 @@ def _get(client, url):
 
 
 def sample_users(role: str, n: int, rng: random.Random, **filters) -> list[User]:
-    ids = list(User.objects.filter(role=role, is_active=True, **filters).values_list("pk", flat=True)[:20000])
-    return list(User.objects.filter(pk__in=rng.sample(ids, min(n, len(ids)))).select_related("organisation__area"))
+    # In a fixed order, so the same seed samples the same users on every run (the throughput run loads the first).
+    ids = list(User.objects.filter(role=role, is_active=True, **filters).order_by("pk").distinct()
+               .values_list("pk", flat=True)[:20000])
+    chosen = rng.sample(ids, min(n, len(ids)))
+    users = User.objects.filter(pk__in=chosen).select_related("organisation__area").in_bulk()
+    return [users[pk] for pk in chosen]
 
 
 # ---------------------------------------------------------------------------------------------------------------
