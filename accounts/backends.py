@@ -20,6 +20,10 @@ class PasswordBackend(ModelBackend):
         user = self.get_user_queryset().filter(pk=user_id).first()
         return user if user is not None and self.user_can_authenticate(user) else None
 
+    async def aget_user(self, user_id):
+        user = await self.get_user_queryset().filter(pk=user_id).afirst()
+        return user if user is not None and self.user_can_authenticate(user) else None
+
     @staticmethod
     def get_user_queryset():
         from django.contrib.auth import get_user_model

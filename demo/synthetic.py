@@ -492,10 +492,12 @@ def write_people_range(plan: Plan, start: int, end: int) -> dict[str, int]:
             open_ = active and n < 2
             due = today + dt.timedelta(days=rng.randint(-10, 40)) if open_ else \
                 start_day + dt.timedelta(days=rng.randint(0, span))
-            duties.append((base + n, kind, title.format(name=shared), person_id, case_id,
+            # The office's duty is the person's legal supervision, not the case's: no case, the file's address.
+            duties.append((base + n, kind, title.format(name=shared), person_id, None if office_duty else case_id,
                            None if office_duty else owner_id, Role.JUDICIAL_OFFICER if office_duty else "",
-                           office if office_duty else org_id, due,
-                           None, rule, source, f"/cases/{case_id}/", "open" if open_ else "done", None, "",
+                           office if office_duty else org_id, due, None, rule, source,
+                           f"/people/{person_id}/" if office_duty else f"/cases/{case_id}/",
+                           "open" if open_ else "done", None, "",
                            None if open_ else _aware(due, 16), "", None, None, None, None,
                            f"synthetic:{case_id}:{n}", created))
     with connection.cursor() as django_cursor:

@@ -17,7 +17,7 @@ class OneOf(Lookup):
         return compiler.compile(In(self.lhs, list(self.rhs)))
 
     def as_postgresql(self, compiler, connection):
-        ids = list(self.rhs)
+        ids = [i for i in self.rhs if i is not None]  # as `In`: NULL matches nothing, and `= ANY` of a NULL is NULL
         if not ids:
             return "FALSE", ()
         lhs, lhs_params = self.process_lhs(compiler, connection)

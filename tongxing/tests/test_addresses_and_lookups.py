@@ -28,3 +28,8 @@ def test_one_of_finds_what_in_finds_on_keys_and_foreign_keys(xiaoyu):
     assert set(Enrolment.objects.filter(person_id__one_of=ids)) == set(Enrolment.objects.filter(person_id__in=ids))
     assert not Person.objects.filter(pk__one_of=[]).exists()
     assert Person.objects.exclude(pk__one_of=[xiaoyu.pk]).count() == Person.objects.count() - 1
+
+
+def test_one_of_ignores_a_missing_id_as_in_does(xiaoyu):
+    assert set(Person.objects.filter(pk__one_of=[xiaoyu.pk, None])) == {xiaoyu}
+    assert Person.objects.exclude(pk__one_of=[xiaoyu.pk, None]).count() == Person.objects.count() - 1
