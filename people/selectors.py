@@ -185,10 +185,10 @@ def search_filter(query: str, *, by_id_number: bool = True) -> Q:
 
 def _reaches_widely(user) -> bool:
     """A user whose organisation serves a city or a province."""
-    from orgs.models import LEVEL_DEPTH, AreaLevel
+    from orgs.models import AreaLevel
 
-    organisation = getattr(user, "organisation", None) if getattr(user, "organisation_id", None) else None
-    return organisation is not None and LEVEL_DEPTH.get(organisation.area.level, 9) <= LEVEL_DEPTH[AreaLevel.CITY]
+    return bool(getattr(user, "organisation_id", None)) and \
+        user.organisation.area.level in (AreaLevel.PROVINCE, AreaLevel.CITY)
 
 
 def person_search(*, user, query: str = "", population: str = "", action: Action = Action.READ) -> QuerySet[Person]:
