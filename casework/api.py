@@ -81,7 +81,7 @@ def _case_detail(case) -> dict:
 
 
 def _case(request, case_id: int):
-    return get_object_or_404(selectors.cases_visible_to(user=request.user), pk=case_id)
+    return selectors.case_get_visible(user=request.user, pk=case_id)
 
 
 class CaseIn(Schema):

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Q, QuerySet
+from django.http import Http404
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -28,16 +29,18 @@ def practice_rule(district, key: str) -> PracticeRule:
     return rows.get(district_id) or rows[None]
 
 
-def case_scope_filter(user) -> Q:
+def case_scope_filter(user, *, case_id: int | None = None) -> Q:
     """Whose cases a user reaches: the access matrix's read relations, but by the case's own owner and
     organisation, so a worker who owns one of a person's cases does not see the person's other cases.
 
-    Each relation is a set of case ids from an indexed lookup, joined by UNION (see people.selectors.scope_filter)."""
+    Each relation is a set of case ids from an indexed lookup, joined by UNION (see people.selectors.scope_filter).
+    With `case_id`, each lookup is narrowed to that one case (checks on it); the answer for it is the same."""
     if not getattr(user, "is_authenticated", False) or not user.is_active or not user.role:
         return Q(pk__in=[])
+    one = {"pk": case_id} if case_id is not None else {}
 
     def cases(**where):
-        return Case.objects.filter(**where).order_by().values("pk")
+        return Case.objects.filter(**where, **one).order_by().values("pk")
 
     by_relation = {
         Relation.OWN: [cases(owner=user),
@@ -51,11 +54,26 @@ def case_scope_filter(user) -> Q:
                        for branch in by_relation.get(relation, [])])
 
 
+_CASE_RELATED = ("person__area__parent__parent__parent", "owner", "organisation", "protocol")
+
+
 def cases_visible_to(*, user) -> QuerySet[Case]:
     """Cases within the user's case scope whose person's file the user may also open."""
     visible = people_visible_to(user=user, include_inactive=True).order_by().values("pk")
-    return Case.objects.filter(case_scope_filter(user), person_id__in=visible).select_related(
-        "person__area__parent__parent__parent", "owner", "organisation", "protocol")
+    return Case.objects.filter(case_scope_filter(user), person_id__in=visible).select_related(*_CASE_RELATED)
+
+
+def case_get_visible(*, user, pk: int) -> Case:
+    """The case, or 404 as for a case out of reach: what `cases_visible_to` answers for this one case, from its key,
+    the case scope narrowed to it and its person's file asked once (`people.rules.reaches`, which remembers the
+    answer for the page's later checks) — instead of both whole scopes compiled and planned on every case page."""
+    from people.rules import reaches
+
+    case = Case.objects.select_related(*_CASE_RELATED).filter(pk=pk).first()
+    if case is None or not reaches(user, case.person, Action.READ) \
+            or not Case.objects.filter(case_scope_filter(user, case_id=pk)).exists():
+        raise Http404(Case._meta.object_name)
+    return case
 
 
 def case_district(case: Case):
@@ -189,6 +207,43 @@ def upcoming_appointments(case: Case) -> QuerySet[Appointment]:
 
 
 @dataclass
+class CaseRecords:
+    """The records the case page shows twice — in its panels and in the timeline — read once."""
+
+    approvals: list[Approval]
+    plans: list[PlanVersion]
+    transfers: list
+    agreement: Agreement | None
+
+    @property
+    def pending_approvals(self) -> list[Approval]:
+        return [a for a in self.approvals if a.status == ApprovalStatus.PENDING]
+
+    @property
+    def pending_transfer(self):
+        from .models import TransferStatus
+
+        return next((t for t in self.transfers if t.status == TransferStatus.PENDING), None)
+
+    @property
+    def current_plan(self) -> PlanVersion | None:  # as `current_plan`: the newest approved version
+        return next((p for p in self.plans if p.status == PlanStatus.APPROVED), None)
+
+    @property
+    def draft_plan(self) -> PlanVersion | None:
+        return next((p for p in self.plans if p.status in (PlanStatus.DRAFT, PlanStatus.PENDING)), None)
+
+
+def case_records(case: Case) -> CaseRecords:
+    """Newest first, in each model's order (the panels take the first that matches, as `current_plan` does)."""
+    return CaseRecords(
+        approvals=list(case.approvals.select_related("requested_by", "decided_by", "plan")),
+        plans=list(case.plan_versions.select_related("created_by")),
+        transfers=list(case.transfers.select_related("requested_by", "to_owner", "decided_by")),
+        agreement=Agreement.objects.filter(case=case).select_related("recorded_by").first())
+
+
+@dataclass
 class TimelineEntry:
     at: datetime
     kind: str
@@ -198,10 +253,12 @@ class TimelineEntry:
     warnings: list
 
 
-def case_timeline(case: Case, *, full: bool = True) -> list[TimelineEntry]:
+def case_timeline(case: Case, *, full: bool = True, records: CaseRecords | None = None) -> list[TimelineEntry]:
     """Everything that happened in the case, newest first: one query per kind of record, whatever the length.
 
-    `full=False` (roles that see no offence details) leaves out the assessment and the supervisor's opinion."""
+    `full=False` (roles that see no offence details) leaves out the assessment and the supervisor's opinion.
+    `records`: those the caller has read already (`case_records`)."""
+    records = records or case_records(case)
     entries: list[TimelineEntry] = []
     for change in case.stage_changes.select_related("by"):
         title = f"{change.get_from_stage_display() or '—'} → {change.get_to_stage_display()}"
@@ -212,7 +269,7 @@ def case_timeline(case: Case, *, full: bool = True) -> list[TimelineEntry]:
             "mode": contact.get_mode_display(), "met": contact.get_met_display(), "minutes": contact.minutes}
         entries.append(TimelineEntry(contact.started_at, "contact", title, detail, contact.recorded_by.display_name,
                                      contact.warnings))
-    for approval in case.approvals.select_related("requested_by", "decided_by"):
+    for approval in records.approvals:
         entries.append(TimelineEntry(approval.requested_at, "approval",
                                      _("Approval requested: %(kind)s") % {"kind": approval.get_kind_display()},
                                      approval.request_note, approval.requested_by.display_name, []))
@@ -220,7 +277,7 @@ def case_timeline(case: Case, *, full: bool = True) -> list[TimelineEntry]:
             entries.append(TimelineEntry(approval.decided_at, "approval",
                                          f"{approval.get_kind_display()} · {approval.get_status_display()}",
                                          approval.decision_note, approval.decided_by.display_name, []))
-    for plan in case.plan_versions.select_related("created_by"):
+    for plan in records.plans:
         title = _("Service plan v%(n)s · %(status)s") % {"n": plan.number, "status": plan.get_status_display()}
         entries.append(TimelineEntry(plan.created_at, "plan", title,
                                      plan.change_summary, plan.created_by.display_name, []))
@@ -230,7 +287,7 @@ def case_timeline(case: Case, *, full: bool = True) -> list[TimelineEntry]:
         title = _("Early work shifted to the family") if decision.accepted else _("Keep trying to meet the person")
         entries.append(TimelineEntry(decision.at, "family_focus", title,
                                      decision.note, decision.by.display_name, []))
-    for transfer in case.transfers.select_related("requested_by", "to_owner", "decided_by"):
+    for transfer in records.transfers:
         entries.append(TimelineEntry(transfer.requested_at, "transfer",
                                      _("Transfer to %(worker)s requested") % {"worker": transfer.to_owner.display_name},
                                      transfer.reason, transfer.requested_by.display_name, []))
@@ -238,7 +295,7 @@ def case_timeline(case: Case, *, full: bool = True) -> list[TimelineEntry]:
             entries.append(TimelineEntry(transfer.decided_at, "transfer",
                                          _("Transfer %(status)s") % {"status": transfer.get_status_display()},
                                          transfer.decision_note, transfer.decided_by.display_name, []))
-    agreement = Agreement.objects.filter(case=case).select_related("recorded_by").first()
+    agreement = records.agreement
     if agreement:
         entries.append(TimelineEntry(agreement.recorded_at, "agreement",
                                      _("Service agreement signed on %(d)s") % {"d": agreement.signed_on},

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -25,13 +26,13 @@ from .forms import (
     GoalFormSet, MeetingArrangementForm, OpinionForm, PlanMetaForm, PlanReviewForm, ReasonForm, StepDoneForm,
     TransferForm,
 )
-from .models import Agreement, Approval, ApprovalStatus, Mode, ProtocolStep, Stage, TransferStatus
+from .models import Approval, Mode, ProtocolStep, Stage
 from .transitions import TRANSITIONS
 
 
 def _case(request, pk: int, perm: str | None = None):
     """The case, or 404 out of reach; with `perm`, refused before any form is shown to someone who may not use it."""
-    case = get_object_or_404(selectors.cases_visible_to(user=request.user), pk=pk)
+    case = selectors.case_get_visible(user=request.user, pk=pk)
     if perm and not request.user.has_perm(perm, case if perm.startswith("casework.") else case.person):
         raise PermissionDenied(_("Your role does not allow this action on this case."))
     return case
@@ -61,28 +62,28 @@ def case_list(request):
 @require_http_methods(["GET", "POST"])
 def case_detail(request, pk: int):
     case = _case(request, pk)
-    person, interruption = open_file(request, case.person_id)  # the case page shows the file: audited
+    # The case page shows the file: audited. Its person was checked with the case, and the answer is kept on it.
+    _person, interruption = open_file(request, case.person_id, person=case.person)
     if interruption:
         return interruption
-    case.person = person  # one instance, so the reach check made while opening it is reused
     user = request.user
     is_owner = user.has_perm("casework.own_case", case)
     is_approver = user.has_perm("casework.approve", case)
     actions = [t for t in TRANSITIONS.values() if case.stage in t.sources and (is_owner or (t.by_approver and is_approver))]
-    pending = list(case.approvals.filter(status=ApprovalStatus.PENDING).select_related("requested_by", "plan"))
     steps, steps_done, next_step = selectors.protocol_progress(case)
-    transfer = case.transfers.filter(status=TransferStatus.PENDING).select_related("to_owner").first()
+    records = selectors.case_records(case)
+    if records.current_plan:  # its goals, their tasks and owners: three queries however many
+        prefetch_related_objects([records.current_plan], "goals__tasks__owner")
     context = {
         "case": case, "person": case.person, "actions": actions, "is_owner": is_owner, "is_approver": is_approver,
-        "can_work": user.has_perm("casework.work_on_case", case), "pending": pending,
+        "can_work": user.has_perm("casework.work_on_case", case), "pending": records.pending_approvals,
         "next_step": next_step, "steps": steps, "steps_done": steps_done,
         "proposal": selectors.family_focus_proposal(case),
         "appointments": selectors.upcoming_appointments(case),
-        "plan": selectors.current_plan(case), "draft": selectors.draft_plan(case),
-        "agreement": Agreement.objects.filter(case=case).first(),
-        "timeline": selectors.case_timeline(case, full=user.policy.sees_offence),
+        "plan": records.current_plan, "draft": records.draft_plan, "agreement": records.agreement,
+        "timeline": selectors.case_timeline(case, full=user.policy.sees_offence, records=records),
         "consents": case.person.consents.all(),
-        "transfer": transfer,
+        "transfer": records.pending_transfer,
         "next_length_hint": selectors.planned_minutes_for_next_interview(case)[1],
     }
     return render(request, "casework/detail.html", context)

@@ -18,9 +18,11 @@ def _stated_reason(request, person_id: int) -> str | None:
     return None
 
 
-def open_file(request, pk: int):
-    """(person, None) with the opening audited, or (person, a page asking for the reason the role must give)."""
-    person = selectors.person_get_visible(user=request.user, pk=pk)
+def open_file(request, pk: int, *, person=None):
+    """(person, None) with the opening audited, or (person, a page asking for the reason the role must give).
+    `person`: the file already fetched and found readable (a case's person, by `case_get_visible`)."""
+    if person is None or person.pk != pk:
+        person = selectors.person_get_visible(user=request.user, pk=pk)
     reason = ""
     if request.user.policy.reason_to_open_file:
         reason = _stated_reason(request, pk)

@@ -3,7 +3,7 @@ import datetime as dt
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 
-from casework.selectors import cases_visible_to
+from casework.selectors import case_get_visible, cases_visible_to
 from orgs.models import Area
 from tongxing.api_schemas import ErrorOut
 
@@ -87,7 +87,7 @@ class ReferralIn(Schema):
 @router.post("", response={201: ReferralOut, 404: ErrorOut},
              summary="Refer from a case to a resource (needs consent to share)")
 def send(request, payload: ReferralIn):
-    case = get_object_or_404(cases_visible_to(user=request.user), pk=payload.case_id)
+    case = case_get_visible(user=request.user, pk=payload.case_id)
     resource = get_object_or_404(Resource, pk=payload.resource_id)
     incident = None
     if payload.incident_id:
@@ -117,6 +117,6 @@ def update(request, referral_id: int, payload: ReferralUpdateIn):
 def of_case(request, case_id: int, reason: str = ""):
     from people.services import person_file_opened
 
-    case = get_object_or_404(cases_visible_to(user=request.user), pk=case_id)
+    case = case_get_visible(user=request.user, pk=case_id)
     person_file_opened(actor=request.user, person=case.person, reason=reason)
     return list(case.referrals.prefetch_related("updates"))

@@ -24,10 +24,9 @@ def case_referrals(request, case_pk: int):
     if not request.user.has_perm("casework.work_on_case", case):
         raise PermissionDenied(_("You do not work on this case."))
     if request.method == "GET":
-        person, interruption = open_file(request, case.person_id)  # the page shows the file: audited
+        _person, interruption = open_file(request, case.person_id, person=case.person)  # the page shows the file
         if interruption:
             return interruption
-        case.person = person
     person = case.person
     resources = selectors.resources_serving(area=person.area)
     form = ReferralForm(request.POST if "resource" in request.POST else None, resources=resources)

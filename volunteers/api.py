@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 
 from accounts.models import User
-from casework.selectors import cases_visible_to
+from casework.selectors import case_get_visible
 from orgs.models import Area
 from tongxing.api_schemas import ErrorOut
 
@@ -105,6 +105,6 @@ class TaskOut(Schema):
 @router.post("/{int:volunteer_id}/tasks", response={201: TaskOut}, summary="Give a volunteer a task on a case")
 def assign(request, volunteer_id: int, payload: TaskIn):
     volunteer = get_object_or_404(selectors.volunteers_visible_to(user=request.user), pk=volunteer_id)
-    case = get_object_or_404(cases_visible_to(user=request.user), pk=payload.case_id)
+    case = case_get_visible(user=request.user, pk=payload.case_id)
     return Status(201, services.task_assign(actor=request.user, volunteer=volunteer, case=case, task=payload.task,
                                             due_on=payload.due_on))

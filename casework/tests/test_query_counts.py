@@ -161,3 +161,20 @@ def test_the_case_page_with_more_appointments_consents_and_reviews(login, staff,
     grow(1)
     before, after = flat_queries(login("sh_social"), xiaoyu_case.get_absolute_url(), lambda: grow(4))
     assert after.text.count("按计划推进") == before.text.count("按计划推进") + 4
+
+
+def test_the_case_page_shows_a_plan_of_any_length_in_the_same_queries(login, staff, xiaoyu_case, flat_queries):
+    """The plan's goals, their tasks and the tasks' owners are read together, not one query per goal or task."""
+    from casework.models import Goal, Task
+    from casework.selectors import current_plan
+
+    plan = current_plan(xiaoyu_case)
+    assert plan is not None
+
+    def grow():
+        for n in range(3):
+            goal = Goal.objects.create(plan=plan, order=50 + n, text=f"新目标{n}")
+            Task.objects.create(goal=goal, text=f"新任务{n}", owner=staff("sh_social2"))
+
+    before, after = flat_queries(login("sh_social"), xiaoyu_case.get_absolute_url(), grow)
+    assert after.text.count("新任务") == before.text.count("新任务") + 3

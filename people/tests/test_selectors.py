@@ -2,7 +2,7 @@
 
 from accounts.roles import Action
 from people.models import Person
-from people.selectors import people_visible_to, person_search
+from people.selectors import juvenile_filter, people_visible_to, person_search
 
 
 def test_a_social_worker_sees_own_and_team_people_only(staff):
@@ -110,6 +110,22 @@ def test_the_scope_asked_about_a_few_files_answers_as_the_whole_scope(staff):
             for part in (ids[::3], ids[1::3], ids[2::3]):
                 narrowed = people_visible_to(user=user, include_inactive=True, action=action, among=part)
                 assert set(narrowed.values_list("pk", flat=True)) == whole & set(part), (username, action)
+
+
+def test_the_actions_on_one_file_are_those_of_the_whole_scope(staff):
+    """`actions_on` (every permission on a file) derives the actions from the file's relations to the user and its
+    age; it must answer as the scope of each action does — juveniles, unknown ages and heads of office included."""
+    from people.selectors import actions_on
+
+    people = list(Person.objects.order_by("pk"))
+    assert any(p.birth_date is None for p in people) or Person.objects.filter(juvenile_filter()).exists()
+    for username in USERS:
+        user = staff(username)
+        scopes = {action: set(people_visible_to(user=user, include_inactive=True, action=action)
+                              .values_list("pk", flat=True)) for action in Action}
+        for person in people:
+            expected = {action for action, ids in scopes.items() if person.pk in ids}
+            assert actions_on(user=user, person=person) == expected, (username, person.full_name)
 
 
 def test_a_search_inside_the_scope_answers_as_the_scope_then_the_search(staff):

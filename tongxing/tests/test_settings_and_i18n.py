@@ -38,6 +38,16 @@ def test_debug_is_off_unless_asked_for():
     assert result.stdout.strip().splitlines()[-1] == "False", result.stderr
 
 
+def test_the_mail_relay_is_configured_from_the_environment():
+    """An office's SMTP relay usually wants a port, an account and TLS: all from the environment, as the rest."""
+    result = _manage("shell", "-c", "from django.conf import settings as s; print(s.EMAIL_HOST, s.EMAIL_PORT, "
+                     "s.EMAIL_HOST_USER, s.EMAIL_HOST_PASSWORD, s.EMAIL_USE_TLS, s.EMAIL_USE_SSL, s.EMAIL_TIMEOUT)",
+                     env_extra={"DEBUG": "1", "EMAIL_HOST": "smtp.sfj.example", "EMAIL_PORT": "587",
+                                "EMAIL_HOST_USER": "tongxing", "EMAIL_HOST_PASSWORD": "pw", "EMAIL_USE_TLS": "1",
+                                "EMAIL_TIMEOUT": "5"})
+    assert result.stdout.strip().splitlines()[-1] == "smtp.sfj.example 587 tongxing pw True False 5", result.stderr
+
+
 def test_the_interface_is_chinese_even_for_an_english_browser(login):
     page = login("sh_social").get("/people/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
     assert "服务对象" in page.text and '<html lang="zh-hans">' in page.text
