@@ -16,7 +16,7 @@ from people.selectors import any_of_ids, people_visible_to
 
 from .models import (
     Agreement, Appointment, AppointmentStatus, Approval, ApprovalStatus, Case, Contact, FamilyFocusDecision, Met, Mode,
-    PlanReview, PlanStatus, PlanVersion, PracticeRule, StepDone,
+    PlanReview, PlanStatus, PlanVersion, PracticeRule, StepDone, Transfer, TransferStatus,
 )
 
 
@@ -181,12 +181,17 @@ def family_focus_proposal(case: Case) -> FamilyFocusProposal | None:
     return FamilyFocusProposal(visits=visits, threshold=rule.value, source=rule.source)
 
 
+# Which versions are the plan in force and the one being written: one definition for the queries and the lists.
+PLAN_IN_FORCE = (PlanStatus.APPROVED,)
+PLAN_IN_WRITING = (PlanStatus.DRAFT, PlanStatus.PENDING)
+
+
 def current_plan(case: Case) -> PlanVersion | None:
-    return case.plan_versions.filter(status=PlanStatus.APPROVED).first()
+    return case.plan_versions.filter(status__in=PLAN_IN_FORCE).first()
 
 
 def draft_plan(case: Case) -> PlanVersion | None:
-    return case.plan_versions.filter(status__in=[PlanStatus.DRAFT, PlanStatus.PENDING]).first()
+    return case.plan_versions.filter(status__in=PLAN_IN_WRITING).first()
 
 
 def protocol_progress(case: Case) -> tuple[list, set[int], object]:
@@ -212,7 +217,7 @@ class CaseRecords:
 
     approvals: list[Approval]
     plans: list[PlanVersion]
-    transfers: list
+    transfers: list[Transfer]
     agreement: Agreement | None
 
     @property
@@ -220,18 +225,16 @@ class CaseRecords:
         return [a for a in self.approvals if a.status == ApprovalStatus.PENDING]
 
     @property
-    def pending_transfer(self):
-        from .models import TransferStatus
-
+    def pending_transfer(self) -> Transfer | None:
         return next((t for t in self.transfers if t.status == TransferStatus.PENDING), None)
 
     @property
     def current_plan(self) -> PlanVersion | None:  # as `current_plan`: the newest approved version
-        return next((p for p in self.plans if p.status == PlanStatus.APPROVED), None)
+        return next((p for p in self.plans if p.status in PLAN_IN_FORCE), None)
 
     @property
     def draft_plan(self) -> PlanVersion | None:
-        return next((p for p in self.plans if p.status in (PlanStatus.DRAFT, PlanStatus.PENDING)), None)
+        return next((p for p in self.plans if p.status in PLAN_IN_WRITING), None)
 
 
 def case_records(case: Case) -> CaseRecords:
@@ -331,8 +334,6 @@ def has_consent(*, person, kind: str) -> bool:
 
 def transfers_decided_by(*, user) -> QuerySet:
     """Transfers the user decides: to them, or to their organisation when they hold its approving role."""
-    from .models import Transfer
-
     decides = Q(to_owner=user)
     if holds_an_approving_role(user) and user.organisation_id:
         decides |= Q(to_organisation_id=user.organisation_id)
@@ -343,7 +344,5 @@ def transfers_decided_by(*, user) -> QuerySet:
 
 def transfers_waiting_for(*, user) -> list:
     """Shown on every day list; most days nothing waits, which a query without the joins answers sooner."""
-    from .models import TransferStatus
-
     pending = transfers_decided_by(user=user).filter(status=TransferStatus.PENDING)
     return list(pending) if pending.exists() else []

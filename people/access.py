@@ -20,8 +20,13 @@ def _stated_reason(request, person_id: int) -> str | None:
 
 def open_file(request, pk: int, *, person=None):
     """(person, None) with the opening audited, or (person, a page asking for the reason the role must give).
-    `person`: the file already fetched and found readable (a case's person, by `case_get_visible`)."""
-    if person is None or person.pk != pk:
+    `person`: the file already fetched (a case's person, by `case_get_visible`); asked again all the same, which
+    costs nothing when it was checked (the answer is remembered on it)."""
+    from accounts.roles import Action
+
+    from .rules import reaches
+
+    if person is None or person.pk != pk or not reaches(request.user, person, Action.READ):
         person = selectors.person_get_visible(user=request.user, pk=pk)
     reason = ""
     if request.user.policy.reason_to_open_file:

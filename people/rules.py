@@ -16,11 +16,14 @@ def reaches(user, person, action: Action) -> bool:
     """Whether the access matrix gives the user this action on this person's file."""
     if person is None:
         return False
-    # One page asks several permissions about the same file; the answer is remembered on the instance.
+    # One page asks several permissions about the same file; the answer is remembered on the instance, for the user
+    # as they stand (a changed role, team or office on the same account asks again).
     memo = person.__dict__.setdefault("_reach_memo", {})
-    if user.pk not in memo:
-        memo[user.pk] = actions_on(user=user, person=person)
-    return action in memo[user.pk]
+    key = (user.pk, getattr(user, "role", None), getattr(user, "is_active", False), getattr(user, "team_id", None),
+           getattr(user, "organisation_id", None), getattr(user, "heads_office", False))
+    if key not in memo:
+        memo[key] = actions_on(user=user, person=person)
+    return action in memo[key]
 
 
 @rules.predicate

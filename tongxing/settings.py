@@ -219,6 +219,10 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")  # STARTTLS, usually port 587
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")  # implicit TLS, usually port 465
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))  # a slow relay must not hold a worker for ever
+if EMAIL_USE_TLS and EMAIL_USE_SSL:  # Django's mail backend would refuse every message, and the SMS sent after it
+    raise ImproperlyConfigured("EMAIL_USE_TLS (STARTTLS) and EMAIL_USE_SSL (implicit TLS) exclude each other.")
+if EMAIL_HOST_PASSWORD and not (EMAIL_USE_TLS or EMAIL_USE_SSL) and EMAIL_HOST not in ("localhost", "127.0.0.1", "::1"):
+    raise ImproperlyConfigured("An SMTP password is sent over TLS only: set EMAIL_USE_TLS or EMAIL_USE_SSL.")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "tongxing@localhost")
 SMS_GATEWAY = os.environ.get("SMS_GATEWAY", "duties.channels.NoSms")  # a class with send(phone, text)
 SMS_GATEWAY_URL = os.environ.get("SMS_GATEWAY_URL", "")  # for duties.channels.HttpJsonSms

@@ -59,3 +59,15 @@ def test_one_file_is_found_exactly_when_the_readable_files_hold_it(staff):
     Person.objects.filter(pk=closed.pk).update(is_active=False)
     assert _found(person_get_visible, user=worker, pk=closed.pk)
     assert not _found(person_get_visible, user=worker, pk=closed.pk, include_inactive=False)
+
+
+def test_a_file_handed_to_the_opening_is_checked_all_the_same(staff, rf):
+    """`open_file(person=…)` takes a file already fetched; one out of the user's reach is still a 404."""
+    from people.access import open_file
+
+    outsider = staff("bj_social")
+    person = Person.objects.exclude(pk__in=people_visible_to(user=outsider, include_inactive=True).values("pk")).first()
+    request = rf.get("/")
+    request.user, request.session = outsider, {}
+    with pytest.raises(Http404):
+        open_file(request, person.pk, person=person)

@@ -48,6 +48,13 @@ def test_the_mail_relay_is_configured_from_the_environment():
     assert result.stdout.strip().splitlines()[-1] == "smtp.sfj.example 587 tongxing pw True False 5", result.stderr
 
 
+def test_a_mail_relay_set_up_to_fail_or_to_leak_its_password_is_refused_at_start():
+    both = _manage("check", env_extra={"DEBUG": "1", "EMAIL_USE_TLS": "1", "EMAIL_USE_SSL": "1"})
+    assert both.returncode != 0 and "exclude each other" in both.stderr
+    plain = _manage("check", env_extra={"DEBUG": "1", "EMAIL_HOST": "smtp.sfj.example", "EMAIL_HOST_PASSWORD": "pw"})
+    assert plain.returncode != 0 and "over TLS only" in plain.stderr
+
+
 def test_the_interface_is_chinese_even_for_an_english_browser(login):
     page = login("sh_social").get("/people/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
     assert "服务对象" in page.text and '<html lang="zh-hans">' in page.text
