@@ -5,8 +5,11 @@ import time
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 
+from accounts.roles import Action
+
 from . import selectors, services
 from .forms import ReasonForm
+from .rules import reaches
 
 REASON_VALID_SECONDS = 30 * 60  # a stated reason covers the pages of one file for half an hour
 
@@ -22,10 +25,6 @@ def open_file(request, pk: int, *, person=None):
     """(person, None) with the opening audited, or (person, a page asking for the reason the role must give).
     `person`: the file already fetched (a case's person, by `case_get_visible`); asked again all the same, which
     costs nothing when it was checked (the answer is remembered on it)."""
-    from accounts.roles import Action
-
-    from .rules import reaches
-
     if person is None or person.pk != pk or not reaches(request.user, person, Action.READ):
         person = selectors.person_get_visible(user=request.user, pk=pk)
     reason = ""

@@ -108,10 +108,7 @@ class Person(KeptRecord):
         return self.full_name
 
     def get_absolute_url(self) -> str:
-        known = self.__dict__.get("_url")
-        if known is None or known[0] != self.pk:  # opening a record names the file in a dozen duties
-            known = self.__dict__["_url"] = (self.pk, address("people:detail", self.pk))
-        return known[1]
+        return address("people:detail", self.pk)  # an imported list names its files in a hundred thousand duties
 
     @property
     def shared_name(self) -> str:

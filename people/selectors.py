@@ -32,13 +32,6 @@ def juvenile_filter(day=None) -> Q:
     return Q(birth_date__gt=_adult_cutoff(day)) | Q(birth_date__isnull=True)
 
 
-def relation_filter(user, relation: Relation, *, person_id: int | None = None) -> Q:
-    """Which people stand in this relation (a column of the access matrix) to the user."""
-    if relation == Relation.OTHER_DISTRICT:
-        return Q()  # everyone
-    return any_of_ids(_relation_ids(user, relation, adults_only=False, person_id=person_id))
-
-
 def _relation_ids(user, relation: Relation, *, adults_only: bool, person_id: int | None = None,
                   among: list[int] | None = None, narrow: Q | None = None) -> list[QuerySet]:
     """The ids of the people in one relation to the user, as id-only queries that each use an index.
@@ -138,26 +131,35 @@ def people_visible_to(*, user, include_inactive: bool = False, action: Action = 
     return qs.select_related(*_PERSON_RELATED)
 
 
-def actions_on(*, user, person: Person) -> frozenset[Action]:
-    """Every action the access matrix gives the user on this file, in one query: which relations the file stands in
-    to the user (each relation's lookups narrowed to this file) and whether the person is of age. The matrix then
-    answers every action as `scope_filter` would — one lookup per relation rather than one per relation and action,
-    which the person and case pages used to compile four times over."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active or not user.role:
-        return frozenset()
-    by_action = {action: relations_for(user.role, action) for action in Action}
+def _standing(user, person: Person, relations) -> tuple[set[Relation], bool] | None:
+    """In which of these relations the file stands to the user (each relation's lookups narrowed to it) and whether
+    the person is of age as `adults_only` counts it — in one query; None when there is no such file."""
     wanted = {}
-    for relation in {r for relations in by_action.values() for r in relations} - {Relation.OTHER_DISTRICT}:
+    for relation in set(relations) - {Relation.OTHER_DISTRICT}:
         branches = _relation_ids(user, relation, adults_only=False, person_id=person.pk)
         if branches:
             wanted[relation.value] = ExpressionWrapper(any_of_ids(branches), output_field=BooleanField())
-    # Of age as `adults_only` counts it: born on or before the cut-off (an unknown birth date is not).
+    # Born on or before the cut-off; an unknown birth date is not of age.
     wanted["of_age"] = ExpressionWrapper(Q(birth_date__lte=_adult_cutoff()), output_field=BooleanField())
     row = Person.objects.filter(pk=person.pk).annotate(**wanted).values(*wanted).first()
     if row is None:
-        return frozenset()
+        return None
     of_age = bool(row.pop("of_age"))
-    stands_in = {Relation(r) for r, yes in row.items() if yes}
+    return {Relation(r) for r, yes in row.items() if yes}, of_age
+
+
+def actions_on(*, user, person: Person) -> frozenset[Action]:
+    """Every action the access matrix gives the user on this file, in one query: which relations the file stands in
+    to the user and whether the person is of age (`_standing`). The matrix then answers every action as
+    `scope_filter` would — one lookup per relation rather than one per relation and action, which the person and
+    case pages used to compile four times over."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active or not user.role:
+        return frozenset()
+    by_action = {action: relations_for(user.role, action) for action in Action}
+    standing = _standing(user, person, {r for relations in by_action.values() for r in relations})
+    if standing is None:
+        return frozenset()
+    stands_in, of_age = standing
 
     def granted(relations) -> bool:
         if Relation.OTHER_DISTRICT in relations:  # as in scope_filter: every adult, and the juveniles shown
@@ -169,8 +171,7 @@ def actions_on(*, user, person: Person) -> frozenset[Action]:
 
 def relations_of(*, user, person: Person) -> set[Relation]:
     """Every relation in which this person stands to the user (none: the other-district column)."""
-    found = {r for r in Relation if r != Relation.OTHER_DISTRICT
-             and Person.objects.filter(relation_filter(user, r, person_id=person.pk), pk=person.pk).exists()}
+    found = (_standing(user, person, Relation) or (set(), False))[0]
     return found or {Relation.OTHER_DISTRICT}
 
 

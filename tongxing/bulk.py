@@ -122,7 +122,7 @@ def insert_rows(model: type[models.Model], rows: list[dict], *, using: str = "de
             for f in per_row:
                 if f.attname not in row:
                     values[f.attname] = prepared(f.attname, f.get_default())
-            for name, value in row.items():
+            for name, value in row.items():  # `prepared`, written out: this runs for every value of every row
                 values[name] = value if value is None or prepare[name] is None else prepare[name](value)
             copy.write_row([values[name] for name in names])
     return len(rows)
