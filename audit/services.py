@@ -2,7 +2,7 @@
 
 from django.db import models
 
-from tongxing.bulk import insert_rows
+from tongxing.bulk import Prepared, insert_rows, prepare_dicts
 
 from .context import current_origin
 from .models import AuditEvent
@@ -46,3 +46,8 @@ def audit_record(**kwargs) -> AuditEvent:
 def audit_record_many(events: list[dict]) -> None:
     """Record many events given by `audit_values` (an imported list), without a model instance for each."""
     insert_rows(AuditEvent, events)
+
+
+def audit_prepare_many(events: list[dict]) -> Prepared:
+    """The rows of many events for COPY, to be written by `tongxing.bulk.write` in the caller's transaction."""
+    return prepare_dicts(AuditEvent, events)

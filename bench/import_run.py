@@ -64,6 +64,7 @@ def main(rows: int) -> dict:
     shutil.copy(cache, import_dir() / name)
     # As `jobs.services.run_job` runs it: in the language of the page that started it.
     translation.activate(settings.LANGUAGE_CODE)
+    memory = _PeakMemory()
     started = time.perf_counter()
     checked = check_file(user=officer, kind="court_notices", filename=name)
     check_s = time.perf_counter() - started
@@ -74,23 +75,58 @@ def main(rows: int) -> dict:
             done = commit_file(user=officer, kind="court_notices", filename=name)
             # The foreign keys are checked when a transaction commits; this one is rolled back, so check them now,
             # on the clock, as a real import's commit would.
+            checks_started = time.perf_counter()
             with connection.cursor() as cursor:
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             commit_s = time.perf_counter() - started
+            checks_s = time.perf_counter() - checks_started
             assert done["imported"] == rows, done.get("message")
             raise _RollBack
     except _RollBack:
         pass
     return {"rows": rows, "check_s": round(check_s, 2), "commit_s": round(commit_s, 2),
+            "of_which_foreign_keys_at_commit_s": round(checks_s, 2),
             "total_s": round(check_s + commit_s, 2),
             "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
             # the workbook is read in a child process (imports.services._Reader): its peak, the largest child's
             "reader_peak_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024),
-            "before_mb": round(baseline_kb / 1024)}
+            "before_mb": round(baseline_kb / 1024),
+            "all_processes_peak_mb": memory.done()}
 
 
 class _RollBack(Exception):
     pass
+
+
+class _PeakMemory:
+    """The peak of the memory the import's processes hold together — the job's, the reader's, the builders' —
+    sampled twice a second. Each process's proportional share (PSS) is summed: the pages forked processes still
+    share with the job's are counted once, not once per process."""
+
+    def __init__(self):
+        import threading
+
+        self.peak, self.stop = 0, threading.Event()
+        self.thread = threading.Thread(target=self._sample, daemon=True)
+        self.thread.start()
+
+    def _sample(self):
+        import psutil
+
+        me = psutil.Process()
+        while not self.stop.wait(0.5):
+            total = 0
+            for process in [me, *me.children(recursive=True)]:
+                try:
+                    total += process.memory_full_info().pss
+                except psutil.Error:  # a process that ended meanwhile
+                    pass
+            self.peak = max(self.peak, total)
+
+    def done(self) -> int:
+        self.stop.set()
+        self.thread.join()
+        return round(self.peak / 2**20)
 
 
 if __name__ == "__main__":

@@ -46,7 +46,7 @@ def correction_intake_plan(enrolment, *, office, limit, today: dt.date) -> tuple
                       owner_role="judicial_officer", due_on=workdays.add_months(enrolment.start_date, plan.value),
                       title=_("Correction plan for %(name)s") % {"name": person.shared_name}, rule_key=plan.key,
                       source=plan.source, url=url))
-    level, level_specs = correction_level_plan(enrolment, office=office, limit=limit, today=today)
+    level, level_specs = correction_level_plan(enrolment, office=office, limit=limit, today=today, url=url)
     specs.extend(level_specs)
     if enrolment.end_date:
         summary = limit("self_summary_days_before_end")

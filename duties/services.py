@@ -81,24 +81,40 @@ def duties_open_new(specs: list[dict]) -> dict:
 
     Announcing each duty would give an officer thousands of notifications for one list, so the holders are
     returned instead — {user: number of new duties} — and told once (`imported_duties_announce`)."""
-    insert_rows(Duty, [
-        dict(dedupe_key=spec["key"], kind=spec["kind"], title=spec["title"][:200], person_id=spec["person"].pk,
-             case_id=getattr(spec.get("case"), "pk", None), owner_id=getattr(spec.get("owner"), "pk", None),
-             owner_role=spec.get("owner_role", ""), organisation_id=spec["organisation"].pk, due_on=spec["due_on"],
-             window_start=spec.get("window_start"), rule_key=spec["rule_key"], source=spec["source"],
-             url=spec.get("url", "")) for spec in specs])
-    # Counted per (owner, office, role) first: a list's duties fall into a handful of such groups.
-    groups = {}
+    insert_rows(Duty, new_duty_rows(specs))
+    return duty_holders_count(new_duty_groups(specs))
+
+
+def new_duty_rows(specs: list[dict]) -> list[dict]:
+    """The rows of new duties, as `insert_rows` takes them."""
+    return [dict(dedupe_key=spec["key"], kind=spec["kind"], title=spec["title"][:200], person_id=spec["person"].pk,
+                 case_id=getattr(spec.get("case"), "pk", None), owner_id=getattr(spec.get("owner"), "pk", None),
+                 owner_role=spec.get("owner_role", ""), organisation_id=spec["organisation"].pk,
+                 due_on=spec["due_on"], window_start=spec.get("window_start"), rule_key=spec["rule_key"],
+                 source=spec["source"], url=spec.get("url", "")) for spec in specs]
+
+
+def new_duty_groups(specs: list[dict], groups: dict | None = None) -> dict:
+    """The new duties counted by who holds them — {(owner id, office id, role): number}: a list's duties fall into a
+    handful of such groups, so their holders are looked up once a group, not once a duty."""
+    groups = {} if groups is None else groups
     for spec in specs:
-        owner, organisation = spec.get("owner"), spec["organisation"]
-        group = (getattr(owner, "pk", None), organisation.pk, spec.get("owner_role", ""))
-        if group in groups:
-            groups[group][2] += 1
-        else:
-            groups[group] = [owner, organisation, 1]
+        group = (getattr(spec.get("owner"), "pk", None), spec["organisation"].pk, spec.get("owner_role", ""))
+        groups[group] = groups.get(group, 0) + 1
+    return groups
+
+
+def duty_holders_count(groups: dict) -> dict:
+    """{user: number of new duties} for the groups of `new_duty_groups`."""
+    from accounts.models import User
+    from orgs.models import Organisation
+
+    owners = User.objects.in_bulk({owner_id for owner_id, _office, _role in groups if owner_id})
+    offices = Organisation.objects.select_related("area").in_bulk({office for _owner, office, _role in groups})
     counts = {}
-    for (_owner_id, _organisation_id, role), (owner, organisation, number) in groups.items():
-        for user in _holders(Duty(owner=owner, organisation=organisation, owner_role=role)):
+    for (owner_id, office_id, role), number in groups.items():
+        duty = Duty(owner=owners.get(owner_id), organisation=offices[office_id], owner_role=role)
+        for user in _holders(duty):
             counts[user] = counts.get(user, 0) + number
     return counts
 

@@ -123,7 +123,8 @@ def upload_save(*, actor, kind: str, upload) -> str:
 
 
 class Checker:
-    """Checks rows one by one, remembering what a whole file needs (duplicates inside it)."""
+    """Checks rows one by one, remembering what a whole file needs (duplicates inside it). `row` runs in the reading
+    process (`_Reader`), `existing` — which asks the database — in the job's own."""
 
     def __init__(self, *, user, kind: str):
         from people.selectors import people_visible_to
@@ -194,7 +195,9 @@ class Checker:
         hashes = {h: n for n, d in rows if d.get("id_number") for h in search_hashes(d["id_number"])}
         errors, known = [], {}
         population = self.spec["population"]
-        found = Person.objects.filter(id_number_hash__in=hashes, is_active=True).prefetch_related("enrolments")
+        # Two thousand hashes go as one array parameter, not a statement of two thousand literals to parse.
+        found = Person.objects.filter(id_number_hash__one_of=list(hashes), is_active=True).prefetch_related(
+            "enrolments")
         visible = set(self.visible.filter(pk__in=[p.pk for p in found]).values_list("pk", flat=True))
         for person in found:
             number = hashes[person.id_number_hash]
@@ -227,8 +230,9 @@ def _address_space() -> int:
         return int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
 
 
-def _read_in_child(path: str, out, limit: int) -> None:
-    """Runs in the child: cap its memory, read the sheet, send its rows a thousand at a time."""
+def _read_in_child(path: str, out, limit: int, checker: "Checker") -> None:
+    """Runs in the child: cap its memory, read the sheet and check its rows (`Checker.row`, which needs no database),
+    sending them a thousand at a time — so the reading and checking use a core of their own."""
     import faulthandler
 
     faulthandler.disable()  # a crafted sheet ends this process by design: no traceback in the worker's log
@@ -239,10 +243,17 @@ def _read_in_child(path: str, out, limit: int) -> None:
             cap = _address_space() + limit
             resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
         sheet = CalamineWorkbook.from_path(path).get_sheet_by_index(0)
-        out.send(("height", sheet.height))
+        rows = iter(sheet.iter_rows())
+        positions, missing = checker.header_map([_cell(v) for v in next(rows, [])])
+        out.send(("header", (max(sheet.height - 1, 0), missing)))
+        if missing:
+            return
         batch = []
-        for values in sheet.iter_rows():
-            batch.append(values)
+        for number, values in enumerate(rows, start=2):  # row numbers as Excel shows them
+            values = tuple(_cell(v) for v in values)
+            if not any(v is not None for v in values):
+                continue
+            batch.append((number, *checker.row(number, values, positions)))
             if len(batch) == 1000:
                 out.send(("rows", batch))
                 batch = []
@@ -250,6 +261,10 @@ def _read_in_child(path: str, out, limit: int) -> None:
         out.send(("end", None))
     except (CalamineError, ValueError, OSError, MemoryError) as exc:
         out.send(("error", str(exc)))
+    except Exception:  # a fault in the checks, not in the file: the job fails with it, as it would in-process
+        import traceback
+
+        out.send(("crash", traceback.format_exc()))
     finally:
         out.close()
 
@@ -260,29 +275,42 @@ def _too_large() -> str:
 
 
 class _Reader:
-    """A workbook read in a child process with capped memory (`IMPORT_READER_MAX_BYTES`): calamine holds a sheet's
-    cells in memory, and a crafted sheet's cells can be billions in a file of a few kilobytes. If the child runs out
-    of its memory it ends (a failed allocation aborts it), and the rows say the file cannot be read."""
+    """A workbook read and checked in a child process with capped memory (`IMPORT_READER_MAX_BYTES`): calamine holds
+    a sheet's cells in memory, and a crafted sheet's cells can be billions in a file of a few kilobytes. If the child
+    runs out of its memory it ends (a failed allocation aborts it), and the rows say the file cannot be read.
 
-    def __init__(self, path: Path):
+    `total` is the number of rows below the header, `missing` the required columns the header lacks; `rows()` gives
+    (row number, data, errors) for each row that is not empty."""
+
+    def __init__(self, path: Path, checker: "Checker"):
         context = multiprocessing.get_context("fork")
         self.inbox, outbox = context.Pipe(duplex=False)
-        self.child = context.Process(target=_read_in_child, args=(str(path), outbox, settings.IMPORT_READER_MAX_BYTES),
-                                     daemon=True)
+        self.child = context.Process(target=_read_in_child, daemon=True,
+                                     args=(str(path), outbox, settings.IMPORT_READER_MAX_BYTES, checker))
         self.child.start()
         outbox.close()
-        self.height = self._receive("height")
+        try:
+            self.total, self.missing = self._receive("header")
+        except BaseException:
+            self.close()
+            raise
 
     def _receive(self, wanted: str):
         try:
             kind, payload = self.inbox.recv()
         except EOFError:  # the child ended without a word: its memory ran out
             raise _Unreadable(_too_large()) from None
-        if kind == "error":
-            raise _Unreadable(payload)
+        self._raise_for(kind, payload)
         if kind != wanted:
             raise _Unreadable(kind)
         return payload
+
+    @staticmethod
+    def _raise_for(kind: str, payload) -> None:
+        if kind == "error":
+            raise _Unreadable(payload)
+        if kind == "crash":
+            raise RuntimeError(f"The process reading the workbook failed:\n{payload}")
 
     def rows(self):
         while True:
@@ -292,8 +320,7 @@ class _Reader:
                 raise _Unreadable(_too_large()) from None
             if kind == "end":
                 return
-            if kind == "error":
-                raise _Unreadable(payload)
+            self._raise_for(kind, payload)
             yield from payload
 
     def close(self) -> None:
@@ -302,19 +329,6 @@ class _Reader:
         if self.child.is_alive():
             self.child.kill()
             self.child.join()
-
-
-def read_rows(path: Path):
-    """(reader, header, total rows, iterator of (row number, values)); row numbers as Excel shows them."""
-    reader = _Reader(path)
-    try:
-        rows = reader.rows()
-        header = [_cell(v) for v in next(rows, [])]
-    except BaseException:
-        reader.close()
-        raise
-    total = max(reader.height - 1, 0)
-    return reader, header, total, ((n, tuple(_cell(v) for v in values)) for n, values in enumerate(rows, start=2))
 
 
 def _preview_id(number: str) -> str:
@@ -335,7 +349,7 @@ def _walk(*, user, kind: str, filename: str, progress, write=None) -> dict:
     error has been found; after the first error the rest is only checked, so the report lists them all."""
     checker = Checker(user=user, kind=kind)
     try:
-        book, header, total, rows = read_rows(import_dir() / filename)
+        book = _Reader(import_dir() / filename, checker)
     except _Unreadable as exc:
         return _unreadable(exc)
     errors, preview, chunk, count, error_count = [], [], [], 0, 0
@@ -349,17 +363,13 @@ def _walk(*, user, kind: str, filename: str, progress, write=None) -> dict:
             write(chunk, known)
 
     try:
-        positions, missing = checker.header_map(header)
-        if missing:
+        if book.missing:
             return {"rows": 0, "valid": 0, "error_count": 1, "preview": [],
-                    "errors": [(1, "、".join(missing), str(_("missing columns: use the template")))]}
+                    "errors": [(1, "、".join(book.missing), str(_("missing columns: use the template")))]}
         if write is None:
-            progress(0, total, str(_("checking rows")))
-        for number, values in rows:
-            if not any(v is not None for v in values):
-                continue
+            progress(0, book.total, str(_("checking rows")))
+        for number, data, row_errors in book.rows():
             count += 1
-            data, row_errors = checker.row(number, values, positions)
             error_count += len(row_errors)
             if len(errors) < MAX_ERRORS_KEPT:  # count them all, keep the first thousand
                 errors.extend(row_errors)
@@ -372,7 +382,7 @@ def _walk(*, user, kind: str, filename: str, progress, write=None) -> dict:
                 settle(chunk)
                 chunk = []
             if count % 500 == 0:
-                progress(count, total)
+                progress(count, book.total)
         settle(chunk)
     except _Unreadable as exc:
         return _unreadable(exc)
@@ -425,11 +435,14 @@ def commit_file(*, user, kind: str, filename: str, progress=lambda *a, **k: None
     progress(0, None, str(_("checking and writing every row in one transaction")))
     try:
         with transaction.atomic(), fewer_collections():
-            intake = Intake(actor=user)
-            result = _walk(user=user, kind=kind, filename=filename, progress=progress, write=write)
-            if result["error_count"] or not result["rows"]:
-                raise _NothingImported
-            intake.finish()
+            intake = Intake(actor=user, builders=settings.IMPORT_BUILDERS)
+            try:
+                result = _walk(user=user, kind=kind, filename=filename, progress=progress, write=write)
+                if result["error_count"] or not result["rows"]:
+                    raise _NothingImported
+                intake.finish()
+            finally:
+                intake.close()
     except _NothingImported:
         return {**result, "imported": 0, "message": str(_("Nothing was imported: fix the rows listed and upload "
                                                            "the file again."))}

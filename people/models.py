@@ -53,11 +53,12 @@ class Person(KeptRecord):
     full_name = models.CharField(_("full name"), max_length=50)
     pseudonym = models.CharField(_("pseudonym"), max_length=50, blank=True,
                                  help_text=_("Used instead of the name in every shared material, e.g. 小宇(化名)."))
-    # Search keys, derived from the name and pseudonym on save.
+    # Search keys, derived from the name and pseudonym on save. The full pinyin orders the lists and is searched by
+    # its start; the others are only searched by their start (indexes in Meta).
     name_pinyin = models.CharField(max_length=200, db_index=True, editable=False)
-    name_initials = models.CharField(max_length=50, db_index=True, editable=False)
-    pseudonym_pinyin = models.CharField(max_length=200, db_index=True, editable=False, blank=True)
-    pseudonym_initials = models.CharField(max_length=50, db_index=True, editable=False, blank=True)
+    name_initials = models.CharField(max_length=50, editable=False)
+    pseudonym_pinyin = models.CharField(max_length=200, editable=False, blank=True)
+    pseudonym_initials = models.CharField(max_length=50, editable=False, blank=True)
     # Any part of the name or pseudonym, for a trigram index (PostgreSQL; see people.names.name_fragments).
     name_fragments = models.TextField(blank=True, editable=False)
 
@@ -66,10 +67,10 @@ class Person(KeptRecord):
     ethnicity = models.CharField(_("ethnicity"), max_length=20, blank=True, default="汉族")
     # Protected identity number: ciphertext at rest, a keyed hash for exact search, the last four for suffix search.
     id_number = EncryptedTextField(_("ID number"), blank=True)
-    id_number_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    id_number_hash = models.CharField(max_length=64, blank=True, editable=False)
     # The last four characters as a keyed hash, not in clear: with the district and the birth date they would give
     # the whole number back to anyone holding a copy of the database.
-    id_last4_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    id_last4_hash = models.CharField(max_length=64, blank=True, editable=False)
     phone = EncryptedTextField(_("phone"), blank=True)
     household_address = models.CharField(_("household registration address"), max_length=200, blank=True)
     residence_address = models.CharField(_("residence address"), max_length=200, blank=True)
@@ -102,6 +103,15 @@ class Person(KeptRecord):
             models.Index(fields=["organisation", "is_active"], name="person_org_active"),
             models.Index(fields=["owner", "is_active"], name="person_owner_active"),
             models.Index(fields=["area", "is_active"], name="person_area_active"),
+            # One index each, as the searches use them. `db_index` would give every text field two on PostgreSQL —
+            # one for equality and order, one for `LIKE 'x%'` — and each index is written again for every new file.
+            models.Index(fields=["name_initials"], name="person_initials_prefix", opclasses=["varchar_pattern_ops"]),
+            models.Index(fields=["pseudonym_pinyin"], name="person_pseudonym_prefix",
+                         opclasses=["varchar_pattern_ops"]),
+            models.Index(fields=["pseudonym_initials"], name="person_pseudonym_init_prefix",
+                         opclasses=["varchar_pattern_ops"]),
+            models.Index(fields=["id_number_hash"], name="person_id_number_hash"),  # equality only: keyed hashes
+            models.Index(fields=["id_last4_hash"], name="person_id_last4_hash"),
         ]
 
     def __str__(self) -> str:

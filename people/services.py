@@ -5,16 +5,20 @@ from functools import partial
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
-from audit.services import audit_record, audit_record_many, audit_values
+from audit.services import audit_prepare_many, audit_record, audit_record_many, audit_values
 from duties import obligations
+from duties.models import Duty
 from duties.selectors import legal_time_limit
-from duties.services import duties_open_new, duty_open, imported_duties_announce
+from duties.services import (duties_open_new, duty_holders_count, duty_open, imported_duties_announce, new_duty_groups,
+                             new_duty_rows)
 from orgs.models import AreaLevel, Organisation
 from orgs.selectors import owner_roles_for, service_rule_for
-from tongxing.bulk import insert_many
+from tongxing.builders import NEEDS_DATABASE, Builders
+from tongxing.builders import available as builders_available
+from tongxing.bulk import draw_ids, insert_many, insert_rows, prepare_dicts, prepare_instances, write
 from tongxing.crypto import keyed_hash, search_hashes
 from tongxing.permissions import ConflictError, require
 
@@ -340,13 +344,22 @@ class Intake:
     `person_create` and `enrolment_add` one by one. What every row would look up (its district's rules, its street's
     office, the time limits) is read once, and people, records, levels, duties and audit events go in a thousand per
     insert. The caller has checked the ID numbers against the files and each other in the same transaction. Each
-    holder of the new duties is told once, by `finish`, instead of once per duty."""
+    holder of the new duties is told once, by `finish`, instead of once per duty.
 
-    def __init__(self, *, actor):
+    On PostgreSQL a thousand rows are built — checked, keyed, encrypted, planned — into prepared rows with ids drawn
+    from the sequences, then written with COPY. With `builders`, forked processes build while this one writes
+    (`tongxing.builders`): the rules are the same code, run on more cores. The first thousand, and any a builder
+    cannot build without the database, are built here."""
+
+    def __init__(self, *, actor, builders: int = 0):
         require(actor, "people.add_person")
         self.actor, self.today = actor, dt.date.today()
         self._districts, self._owner_roles, self._serving, self._offices, self._limits = {}, {}, {}, {}, {}
         self.announcements: dict = {}
+        self._duty_groups: dict = {}
+        self._prepared = connection.vendor == "postgresql"
+        self._builders_wanted = builders_available(builders) if self._prepared else 0
+        self._builders, self._built_here = None, 0
 
     def _district(self, area):
         if area.pk not in self._districts:
@@ -379,12 +392,75 @@ class Intake:
         return self._serving[person.area_id, population]
 
     @transaction.atomic
-    def add(self, rows: list[tuple[int, dict, dict | None]]) -> list[Person]:
+    def add(self, rows: list[tuple[int, dict, dict | None]]) -> None:
         """(row number, the person's data as for `person_create`, the record's as for `enrolment_add` or None)."""
+        if not rows:
+            return
+        if not self._prepared:
+            self._build(rows, _Written(self))
+            return
+        from supervision.models import LevelChange
+
+        records = sum(1 for _number, _data, record in rows if record)
+        job = (rows, draw_ids(Person, len(rows)), draw_ids(Enrolment, records), draw_ids(LevelChange, records))
+        if self._builders is None:
+            if not self._built_here or not self._builders_wanted:
+                # The first thousand is built here (a short list needs no builders), so builders forked for the
+                # second start with what the first looked up.
+                self._write(self._build_prepared(job))
+                self._built_here += 1
+                return
+            self._builders = Builders(self._build_prepared, self._builders_wanted)
+        self._builders.submit(job)
+        self._write_built()
+
+    def _build_prepared(self, job) -> "_Prepared":
+        rows, *ids = job
+        prepared = _Prepared(*ids)
+        try:
+            self._build(rows, prepared)
+        except (ValidationError, PermissionDenied) as exc:  # raised where the rows are written, in order
+            prepared.refused = exc
+        return prepared
+
+    def _write_built(self, *, all_of_them: bool = False) -> None:
+        restart = False
+        for job, prepared, by_current_builders in self._builders.results(all_of_them=all_of_them):
+            if prepared == NEEDS_DATABASE:
+                prepared = self._build_prepared(job)
+                self._built_here += 1
+                # Builders forked before an earlier miss lack the same lookup: only a miss by the newest ones
+                # means forking again (with what this thousand has just looked up).
+                restart = restart or by_current_builders
+            self._write(prepared)
+        if restart and self._builders.starts < MAX_BUILDER_STARTS:
+            self._builders.restart()
+
+    def _write(self, prepared: "_Prepared") -> None:
+        if prepared.refused is not None:
+            raise prepared.refused
+        write(prepared.new_people)  # rows come here only with their people
+        self._writable(prepared.writable_ids)
+        for rows in prepared.rest:
+            write(rows)
+        for group, number in prepared.duty_groups.items():
+            self._duty_groups[group] = self._duty_groups.get(group, 0) + number
+
+    def _writable(self, ids: dict[int, int]) -> None:
+        """`enrolment_add` requires the right to write each file it adds to: asked once for the thousand."""
         from accounts.roles import Action
 
         from .selectors import people_visible_to
 
+        writable = set(people_visible_to(user=self.actor, include_inactive=True, action=Action.WRITE,
+                                         among=list(ids)).values_list("pk", flat=True))
+        if len(writable) != len(ids):
+            refused = sorted(number for pk, number in ids.items() if pk not in writable)
+            raise PermissionDenied(_("Rows %(rows)s: you may not add records to these files.") % {
+                "rows": "、".join(str(n) for n in refused[:20])})
+
+    def _build(self, rows: list[tuple[int, dict, dict | None]], out) -> None:
+        """The rules, row by row; `out` places what they make (`_Written` inserts it, `_Prepared` keeps its rows)."""
         actor, people = self.actor, []
         for number, data, _record in rows:
             person = Person(organisation=actor.organisation)
@@ -394,17 +470,11 @@ class Intake:
             with _row(number):
                 _validate_person(actor=actor, person=person, changed=set(changes), intake=self)
             people.append((person, changes))
-        insert_many([person for person, _changes in people])
+        out.people([person for person, _changes in people])
         events = [audit_values(actor=actor, action="person.created", target=person, person=person, changes=changes)
                   for person, changes in people]
-        # `enrolment_add` requires the right to write each file it adds to: asked once for the thousand.
-        ids = {person.pk: number for (number, _data, record), (person, _changes) in zip(rows, people) if record}
-        writable = set(people_visible_to(user=actor, include_inactive=True, action=Action.WRITE, among=list(ids))
-                       .values_list("pk", flat=True))
-        if len(writable) != len(ids):
-            refused = sorted(number for pk, number in ids.items() if pk not in writable)
-            raise PermissionDenied(_("Rows %(rows)s: you may not add records to these files.") % {
-                "rows": "、".join(str(n) for n in refused[:20])})
+        out.writable({person.pk: number for (number, _data, record), (person, _changes) in zip(rows, people)
+                      if record})
         enrolments = []
         for (number, _data, record), (person, _changes) in zip(rows, people):
             if record is None:
@@ -416,7 +486,7 @@ class Intake:
                     raise ValidationError(errors)
                 enrolment.organisation = self._serving_of(person, enrolment.population)
             enrolments.append(enrolment)
-        insert_many(enrolments)
+        out.enrolments(enrolments)
         levels, specs = [], []
         for enrolment in enrolments:
             events.append(audit_values(actor=actor, action="enrolment.added", target=enrolment, person=enrolment.person,
@@ -426,16 +496,89 @@ class Intake:
                                                          limit=self.limit(enrolment.person.area), today=self.today)
             levels += more_levels
             specs += more_specs
-        insert_many(levels)
-        for user, count in duties_open_new(specs).items():
-            self.announcements[user] = self.announcements.get(user, 0) + count
-        audit_record_many(events)
-        return [person for person, _changes in people]
+        out.levels(levels)
+        out.duties(specs)
+        out.events(events)
 
     @transaction.atomic
     def finish(self) -> None:
+        """Write what the builders still hold, then tell each holder of the new duties once."""
+        if self._builders is not None:
+            try:
+                self._write_built(all_of_them=True)
+            finally:
+                self.close()
+        for user, count in duty_holders_count(self._duty_groups).items():
+            self.announcements[user] = self.announcements.get(user, 0) + count
+        self._duty_groups = {}
         imported_duties_announce(self.announcements)
         self.announcements = {}
+
+    def close(self) -> None:
+        """Stop the builders (an import that failed midway: what they hold is not written)."""
+        if self._builders is not None:
+            self._builders.close()
+            self._builders = None
+
+
+MAX_BUILDER_STARTS = 10  # builders forked again after one needed the database: each time with more looked up
+
+
+class _Written:
+    """Places an intake's rows in the database at once (SQLite, where no ids can be drawn beforehand)."""
+
+    def __init__(self, intake: Intake):
+        self.intake = intake
+
+    def people(self, objs):
+        insert_many(objs)
+
+    def writable(self, ids):
+        self.intake._writable(ids)
+
+    def enrolments(self, objs):
+        insert_many(objs)
+
+    def levels(self, objs):
+        insert_many(objs)
+
+    def duties(self, specs):
+        insert_rows(Duty, new_duty_rows(specs))
+        new_duty_groups(specs, self.intake._duty_groups)
+
+    def events(self, events):
+        audit_record_many(events)
+
+
+class _Prepared:
+    """An intake's rows for COPY, built anywhere (here or in a builder) and written by `Intake._write`: the people
+    first, then — once the right to add records to them is confirmed — everything else."""
+
+    def __init__(self, person_ids, enrolment_ids, level_ids):
+        self._ids = {Person: person_ids, Enrolment: enrolment_ids, "levels": level_ids}
+        self.new_people, self.rest = None, []
+        self.writable_ids, self.duty_groups, self.refused = {}, {}, None
+
+    def people(self, objs):
+        self.new_people = prepare_instances(objs, self._ids[Person])
+
+    def writable(self, ids):
+        self.writable_ids = ids
+
+    def enrolments(self, objs):
+        if objs:
+            self.rest.append(prepare_instances(objs, self._ids[Enrolment][:len(objs)]))
+
+    def levels(self, objs):
+        if objs:
+            self.rest.append(prepare_instances(objs, self._ids["levels"][:len(objs)]))
+
+    def duties(self, specs):
+        self.rest.append(prepare_dicts(Duty, new_duty_rows(specs)))
+        self.duty_groups = new_duty_groups(specs)
+
+    def events(self, events):
+        self.rest.append(audit_prepare_many(events))
 
 
 class _row:

@@ -273,7 +273,7 @@ def monitoring_remove(*, actor, period: MonitoringPeriod, on: dt.date, note: str
     return period
 
 
-def report_duty_spec(enrolment: Enrolment, *, office, interval, occurrence: int, after: dt.date) -> dict:
+def report_duty_spec(enrolment: Enrolment, *, office, interval, occurrence: int, after: dt.date, url: str = "") -> dict:
     """The next periodic report, at the interval of the current level (L8), as `duty_open` arguments. One key per
     occurrence (reports and level changes so far), so a second report the same day opens a new duty."""
     person = enrolment.person
@@ -281,7 +281,7 @@ def report_duty_spec(enrolment: Enrolment, *, office, interval, occurrence: int,
     return dict(key=f"report:{enrolment.pk}:{occurrence}:{due}", kind="report", person=person, organisation=office,
                 owner_role=Role.JUDICIAL_OFFICER, due_on=due,
                 title=_("Periodic report of %(name)s") % {"name": person.shared_name}, rule_key=interval.key,
-                source=interval.source, url=person.get_absolute_url())
+                source=interval.source, url=url or person.get_absolute_url())
 
 
 def _report_duty(enrolment: Enrolment, after: dt.date) -> None:
@@ -294,7 +294,8 @@ def _report_duty(enrolment: Enrolment, after: dt.date) -> None:
                                  occurrence=occurrence, after=after))
 
 
-def correction_level_plan(enrolment: Enrolment, *, office, limit, today: dt.date) -> tuple[LevelChange, list[dict]]:
+def correction_level_plan(enrolment: Enrolment, *, office, limit, today: dt.date,
+                          url: str = "") -> tuple[LevelChange, list[dict]]:
     """At the intake of a new correction record: strict supervision for the first months (L8), the intake duties,
     the first report and the level review. Returned unsaved, so one person (`duties.obligations.correction_started`)
     and an imported list (`people.services.Intake`) follow the same rule; `limit(key)` is the area's time limit."""
@@ -302,13 +303,14 @@ def correction_level_plan(enrolment: Enrolment, *, office, limit, today: dt.date
     months = limit("initial_strict_months")
     level = LevelChange(enrolment=enrolment, level=Level.STRICT, since=enrolment.start_date,
                         reason=_("First months of correction (%(source)s)") % {"source": months.source})
-    specs = correction_intake_specs(enrolment, office=office, limit=limit, today=today, reports=0)
+    url = url or person.get_absolute_url()
+    specs = correction_intake_specs(enrolment, office=office, limit=limit, today=today, reports=0, url=url)
     specs.append(report_duty_spec(enrolment, office=office, interval=limit(f"report_interval_days_{level.level}"),
-                                  occurrence=1, after=max(enrolment.start_date, today - dt.timedelta(days=1))))
+                                  occurrence=1, after=max(enrolment.start_date, today - dt.timedelta(days=1)), url=url))
     specs.append(dict(key=f"level_review:{enrolment.pk}:1", kind="level_review", person=person, organisation=office,
                       owner_role=Role.JUDICIAL_OFFICER, due_on=workdays.add_months(enrolment.start_date, months.value),
                       title=_("Review the supervision level of %(name)s") % {"name": person.shared_name},
-                      rule_key=months.key, source=months.source, url=person.get_absolute_url()))
+                      rule_key=months.key, source=months.source, url=url))
     return level, specs
 
 
@@ -394,13 +396,13 @@ def team_member_add(*, actor, enrolment: Enrolment, name: str, role: str, is_wom
 
 
 def correction_intake_specs(enrolment: Enrolment, *, office, limit, today: dt.date, reports: int,
-                            documents_on_file: bool = False) -> list[dict]:
+                            documents_on_file: bool = False, url: str = "") -> list[dict]:
     """At intake: the ruling's documents (CCL 20), the correction team (L6); for 暂予监外执行, the hospital
     re-examination and the monthly health report (L10); for a person under 18, the sealing of the record at the end
     (L18) — as `duty_open` arguments."""
     person = enrolment.person
-    url = person.get_absolute_url()
-    specs = [] if documents_on_file else [ruling_documents_spec(enrolment, office=office, limit=limit)]
+    url = url or person.get_absolute_url()
+    specs = [] if documents_on_file else [ruling_documents_spec(enrolment, office=office, limit=limit, url=url)]
     plan = limit("correction_plan_months")
     specs.append(dict(key=f"correction_team:{enrolment.pk}", kind="correction_team", person=person,
                       organisation=office, owner_role=Role.JUDICIAL_OFFICER,
@@ -489,14 +491,14 @@ def pre_sentence_assessment_complete(*, actor, assessment: PreSentenceAssessment
 
 # --- L1: the deciding body's notice and documents ---------------------------------------------------------------
 
-def ruling_documents_spec(enrolment: Enrolment, *, office, limit) -> dict:
+def ruling_documents_spec(enrolment: Enrolment, *, office, limit, url: str = "") -> dict:
     """At intake, until the ruling's legal documents are on file: chase them from the deciding body (CCL 20)."""
     person = enrolment.person
     days = limit("ruling_documents_days")
     return dict(key=f"ruling_documents:{enrolment.pk}", kind="ruling_documents", person=person, organisation=office,
                 owner_role=Role.JUDICIAL_OFFICER, due_on=enrolment.start_date + dt.timedelta(days=days.value),
                 title=_("Legal documents of the ruling for %(name)s: on file or chased") % {"name": person.shared_name},
-                rule_key=days.key, source=days.source, url=person.get_absolute_url())
+                rule_key=days.key, source=days.source, url=url or person.get_absolute_url())
 
 
 @transaction.atomic

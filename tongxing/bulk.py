@@ -3,15 +3,21 @@
 `insert_many` is `bulk_create` for new rows. On PostgreSQL it draws the ids from the table's sequence in one query
 and sends the rows with COPY, several times faster than multi-row INSERTs; elsewhere (SQLite) it is `bulk_create`.
 Like `bulk_create`, it sends no signals and calls no `save()`: the callers are services that do their own checks.
-`insert_rows` does the same for rows given as dictionaries, without a model instance for each."""
+`insert_rows` does the same for rows given as dictionaries, without a model instance for each. The rows can also be
+prepared in one place (`prepare_instances`, `prepare_dicts`) and written in another (`write`)."""
 
 import datetime as dt
 import gc
+import io
 from contextlib import contextmanager
+import dataclasses
 from operator import attrgetter
 
+from django.apps import apps
 from django.db import connections, models
 from django.utils import timezone
+from psycopg import Copy
+from psycopg.copy import FileWriter
 
 # Field classes whose Python value COPY takes as it is (psycopg adapts it). Exact classes only: any other field,
 # a subclass included (EncryptedTextField), goes through its own `get_db_prep_save`.
@@ -55,55 +61,72 @@ def fewer_collections(first_generation: int = 100_000):
         gc.set_threshold(*thresholds)
 
 
-def _new_ids(cursor, meta, count: int) -> list[int]:
-    cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                   [meta.db_table, meta.pk.column, count])
-    return [new_id for (new_id,) in cursor.fetchall()]
+def _copy(cursor, connection, meta, columns):
+    names = ", ".join(connection.ops.quote_name(meta.get_field(c).column) for c in columns)
+    return cursor.copy(f"COPY {connection.ops.quote_name(meta.db_table)} ({names}) FROM STDIN")
 
 
-def _copy(cursor, connection, meta, fields):
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    return cursor.copy(f"COPY {connection.ops.quote_name(meta.db_table)} ({columns}) FROM STDIN")
+@dataclasses.dataclass
+class Prepared:
+    """Rows of one table as COPY takes them: a model's label, its columns' attnames and the rows in COPY's text format.
+    They can be made in another process (`tongxing.builders`) and written by the connection that holds the
+    transaction, which then only passes the bytes on."""
+    label: str
+    columns: list[str]
+    data: bytes
+    count: int
 
 
-def insert_many(objs: list[models.Model], *, using: str = "default") -> list[models.Model]:
-    """Insert new objects of one model and set their primary keys."""
-    if not objs:
-        return objs
-    model = type(objs[0])
-    connection = connections[using]
-    if connection.vendor != "postgresql":
-        return model._base_manager.using(using).bulk_create(objs, batch_size=1000)
+def _formatted(connection, rows) -> bytes:
+    """COPY's text for rows of values, made by psycopg's own formatter into memory: nothing is sent."""
+    buffer = io.BytesIO()
+    connection.ensure_connection()
+    with connection.connection.cursor() as cursor, Copy(cursor, writer=FileWriter(buffer)) as copy:
+        for values in rows:
+            copy.write_row(values)
+    return buffer.getvalue()
+
+
+def draw_ids(model: type[models.Model], count: int, *, using: str = "default") -> list[int]:
+    """New primary keys from the table's sequence (PostgreSQL), in one query: the rows can then be built — and refer
+    to each other — before any is written. An id drawn and not used leaves a gap, as a rolled-back insert does."""
+    if count <= 0:
+        return []
     meta = model._meta
+    with connections[using].cursor() as cursor:
+        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                       [meta.db_table, meta.pk.column, count])
+        return [new_id for (new_id,) in cursor.fetchall()]
+
+
+def prepare_instances(objs: list[models.Model], ids: list[int], *, using: str = "default") -> Prepared:
+    """The rows of new objects of one model, each given the next of `ids` as its primary key."""
+    model = type(objs[0])
+    meta, connection = model._meta, connections[using]
     fields = list(meta.concrete_fields)
     preparers = [(_getter(f), _preparer(f, connection)) for f in fields]
-    with connection.cursor() as cursor:
-        for obj, new_id in zip(objs, _new_ids(cursor, meta, len(objs))):
-            obj._prepare_related_fields_for_save(operation_name="insert_many")
-            setattr(obj, meta.pk.attname, new_id)
-        with _copy(cursor, connection, meta, fields) as copy:
-            for obj in objs:
-                copy.write_row([get(obj) if prepare is None else prepare(get(obj)) for get, prepare in preparers])
-    for obj in objs:
+    for obj, new_id in zip(objs, ids, strict=True):
+        obj._prepare_related_fields_for_save(operation_name="insert_many")
+        setattr(obj, meta.pk.attname, new_id)
         obj._state.adding, obj._state.db = False, using
-    return objs
+    data = _formatted(connection, ([get(obj) if prepare is None else prepare(get(obj)) for get, prepare in preparers]
+                                   for obj in objs))
+    return Prepared(meta.label, [f.attname for f in fields], data, len(objs))
 
 
-def insert_rows(model: type[models.Model], rows: list[dict], *, using: str = "default") -> int:
-    """Insert rows given as {attname: value}, for tables whose new ids nobody needs back (duties, audit events):
-    the database numbers them, so no ids are drawn first. Missing fields take their defaults (a callable default is
-    called for each row), `auto_now` fields the time. Returns the number of rows."""
-    if not rows:
-        return 0
-    meta = model._meta
-    fields = [f for f in meta.concrete_fields if f is not meta.pk]
-    names = {f.attname for f in fields}
-    unknown = {key for row in rows for key in row} - names
+def _refuse_unknown(model, rows: list[dict]) -> None:
+    unknown = {key for row in rows for key in row} - {f.attname for f in model._meta.concrete_fields}
     if unknown:
         raise TypeError(f"{model.__name__} has no fields {sorted(unknown)}")
+
+
+def prepare_dicts(model: type[models.Model], rows: list[dict], *, using: str = "default") -> Prepared:
+    """The rows given as {attname: value}, numbered by the database when written. Missing fields take their
+    defaults (a callable default is called for each row), `auto_now` fields the time."""
+    _refuse_unknown(model, rows)
+    meta = model._meta
+    fields = [f for f in meta.concrete_fields if f is not meta.pk]
     connection = connections[using]
-    if connection.vendor != "postgresql":
-        return len(insert_many([model(**row) for row in rows], using=using))
     now = timezone.now()
     fixed = {f.attname: now for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)}
     per_row = [f for f in fields if f.attname not in fixed and f.has_default() and callable(f.default)]
@@ -116,7 +139,8 @@ def insert_rows(model: type[models.Model], rows: list[dict], *, using: str = "de
     # What is the same for every row is prepared once; each row prepares only what it brings.
     fixed = {name: prepared(name, value) for name, value in fixed.items()}
     names = [f.attname for f in fields]
-    with connection.cursor() as cursor, _copy(cursor, connection, meta, fields) as copy:
+
+    def each():
         for row in rows:
             values = fixed.copy()
             for f in per_row:
@@ -124,5 +148,39 @@ def insert_rows(model: type[models.Model], rows: list[dict], *, using: str = "de
                     values[f.attname] = prepared(f.attname, f.get_default())
             for name, value in row.items():  # `prepared`, written out: this runs for every value of every row
                 values[name] = value if value is None or prepare[name] is None else prepare[name](value)
-            copy.write_row([values[name] for name in names])
-    return len(rows)
+            yield [values[name] for name in names]
+
+    return Prepared(meta.label, names, _formatted(connection, each()), len(rows))
+
+
+def write(prepared: Prepared, *, using: str = "default") -> int:
+    """Send prepared rows with COPY (PostgreSQL). Returns the number of rows."""
+    if not prepared.count:
+        return 0
+    connection = connections[using]
+    meta = apps.get_model(prepared.label)._meta
+    with connection.cursor() as cursor, _copy(cursor, connection, meta, prepared.columns) as copy:
+        copy.write(prepared.data)
+    return prepared.count
+
+
+def insert_many(objs: list[models.Model], *, using: str = "default") -> list[models.Model]:
+    """Insert new objects of one model and set their primary keys."""
+    if not objs:
+        return objs
+    model = type(objs[0])
+    if connections[using].vendor != "postgresql":
+        return model._base_manager.using(using).bulk_create(objs, batch_size=1000)
+    write(prepare_instances(objs, draw_ids(model, len(objs), using=using), using=using), using=using)
+    return objs
+
+
+def insert_rows(model: type[models.Model], rows: list[dict], *, using: str = "default") -> int:
+    """Insert rows given as {attname: value} (see `prepare_dicts`), for tables whose new ids nobody needs back
+    (duties, audit events): the database numbers them, so no ids are drawn first. Returns the number of rows."""
+    if not rows:
+        return 0
+    if connections[using].vendor != "postgresql":
+        _refuse_unknown(model, rows)
+        return len(insert_many([model(**row) for row in rows], using=using))
+    return write(prepare_dicts(model, rows, using=using), using=using)

@@ -270,6 +270,9 @@ IMPORT_MAX_UNZIPPED_BYTES = int(os.environ.get("IMPORT_MAX_UNZIPPED_BYTES", str(
 # that may use no more than this: a crafted sheet (a cell at XFD1048576, one long string in a million cells) fails
 # there with a clear error instead of exhausting the worker.
 IMPORT_READER_MAX_BYTES = int(os.environ.get("IMPORT_READER_MAX_BYTES", str(768 * 1024 * 1024)))
+# Processes forked to apply the rules to an imported list while the job's own process writes it (PostgreSQL only;
+# at most one a core, 0 for none): on two cores an import of 100 k rows took 85 s without, 58-61 s with two.
+IMPORT_BUILDERS = int(os.environ.get("IMPORT_BUILDERS", "2"))
 # A job still queued or running this long after it was started lost its worker; the periodic job fails it.
 JOB_ABANDONED_AFTER_HOURS = int(os.environ.get("JOB_ABANDONED_AFTER_HOURS", "6"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

@@ -152,3 +152,89 @@ def test_an_id_number_typed_as_a_number_is_refused_not_rounded(officer, street):
     (services.import_dir() / name).write_bytes(_xlsx("court_notices", rows))
     result = services.check_file(user=officer, kind="court_notices", filename=name)
     assert result["error_count"] == 1 and result["errors"][0][:2] == [2, "身份证号"]
+
+
+def _long_list(n: int, street_code: str, medical_from: int | None = None) -> list[list]:
+    """n adults on probation, each with their own ID number (a birth date each); from row `medical_from` on, every
+    other one is 暂予监外执行, whose time limits the first thousand never needed."""
+    from people import idnumbers
+
+    rows = []
+    for i in range(n):
+        first17 = f"110101{dt.date(1960, 1, 1) + dt.timedelta(days=i):%Y%m%d}{'001' if i % 2 else '002'}"
+        category = "暂予监外执行" if medical_from is not None and i >= medical_from and i % 2 else "缓刑"
+        rows.append([f"名单{i:05d}", first17 + idnumbers.check_char(first17), "男" if i % 2 else "女", "13800000000",
+                     "某小区1号", street_code, category, "盗窃罪", "有期徒刑1年", "某区人民法院",
+                     f"{TODAY - dt.timedelta(days=2):%Y-%m-%d}", f"{TODAY + dt.timedelta(days=700):%Y-%m-%d}"])
+    return rows
+
+
+@pytest.fixture
+def builders(settings, monkeypatch):
+    """Two builders, and a record of what was handed to them (the parent's side)."""
+    from django.db import connection
+
+    from people import services as people_services
+    from tongxing.builders import Builders
+
+    if connection.vendor != "postgresql":
+        pytest.skip("builders prepare COPY rows with ids drawn from PostgreSQL's sequences")
+    settings.IMPORT_BUILDERS = 2
+    handed = {"jobs": 0, "starts": 0}
+
+    class Counted(Builders):
+        def restart(self):
+            handed["starts"] += 1
+            super().restart()
+
+        def submit(self, payload):
+            handed["jobs"] += 1
+            super().submit(payload)
+
+    monkeypatch.setattr(people_services, "Builders", Counted)
+    return handed
+
+
+def _import(officer, rows, name):
+    (services.import_dir() / name).write_bytes(_xlsx("court_notices", rows))
+    return services.commit_file(user=officer, kind="court_notices", filename=name)
+
+
+def test_the_thousands_built_by_forked_builders_get_what_the_first_one_built_here_gets(officer, street, builders):
+    rows = _long_list(2300, street)
+    result = _import(officer, rows, "built-apart.xlsx")
+    assert result["imported"] == 2300, result.get("message")
+    assert builders == {"jobs": 2, "starts": 1}  # the first thousand here, the other two by the builders
+    people = {p.full_name: p for p in Person.objects.filter(full_name__in=["名单00007", "名单01007", "名单02007"])}
+    here, *built = [_fingerprint(people[name]) for name in ("名单00007", "名单01007", "名单02007")]
+    for fingerprint in built:  # the same kind of person: only the name differs
+        assert fingerprint == {**here, "file": fingerprint["file"], "duties": fingerprint["duties"]}
+        assert [d[1:2] + d[3:] for d in fingerprint["duties"]] == [d[1:2] + d[3:] for d in here["duties"]]
+    assert AuditEvent.objects.filter(action="person.created", person__full_name__startswith="名单").count() == 2300
+
+
+def test_a_thousand_a_builder_cannot_build_without_the_database_is_built_here(officer, street, builders):
+    rows = _long_list(2100, street, medical_from=1000)  # the medical re-examination's limit is first needed here
+    result = _import(officer, rows, "needs-more.xlsx")
+    assert result["imported"] == 2100, result.get("message")
+    assert builders["starts"] == 2  # forked again after the miss, with the new limit read
+    medical = Person.objects.get(full_name="名单01001")
+    assert set(medical.duties.values_list("kind", flat=True)) >= {"medical_reexam", "medical_report"}
+
+
+def test_a_row_refused_in_a_builder_imports_nothing_and_names_the_row(officer, street, builders, monkeypatch):
+    from people import services as people_services
+
+    build = people_services._enrolment_build
+
+    def refusing(*, person, data, limit):  # forked after this is set: the builders refuse it too
+        enrolment, errors = build(person=person, data=data, limit=limit)
+        if person.full_name == "名单01500":
+            errors["offence"] = ["此罪名不在目录中"]
+        return enrolment, errors
+
+    monkeypatch.setattr(people_services, "_enrolment_build", refusing)
+    before = Person.objects.count()
+    result = _import(officer, _long_list(2300, street), "refused.xlsx")
+    assert result["imported"] == 0 and Person.objects.count() == before
+    assert "1502" in result["message"] and "此罪名不在目录中" in result["message"]  # the sheet's row, below the header
