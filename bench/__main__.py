@@ -118,7 +118,8 @@ def main() -> int:
         print(f"\nday list under gunicorn ({t['workers']} workers, wrk {t['connections']} connections, "
               f"{t['seconds']} s): {t['tongxing_rps']:.0f} req/s (p99 {t['tongxing_p99']}); bare Django view of "
               f"the same size ({t['page_bytes']:,} bytes): {t['bare_rps']:.0f} req/s; ratio {t['ratio']:.2f} "
-              f"(target ≥ 300 req/s and ≥ 0.5)")
+              f"(target ≥ 300 req/s and ≥ 0.5); the bare view for the same signed-in worker (session and user "
+              f"read): {t['bare_signed_in_rps']:.0f} req/s, ratio {t['ratio_signed_in']:.2f}")
     if "import" in chosen:
         run = subprocess.run([sys.executable, "-m", "bench.import_run", str(args.import_rows)], capture_output=True,
                              text=True, env={**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings"})
