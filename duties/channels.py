@@ -1,12 +1,15 @@
 """Delivery of notifications beyond the day list: e-mail through Django's mail backend, and SMS through a gateway
 chosen by the SMS_GATEWAY setting. No SMS provider is reachable from an isolated intranet by default."""
 
+import logging
+
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
+logger = logging.getLogger(__name__)
 
 SMS_TEXT = _("Tongxing: you have a new duty or alert. Sign in to see it.")
 
@@ -65,8 +68,10 @@ def deliver(notification) -> None:
 
     def send():
         if settings.NOTIFY_BY_EMAIL and user.email:
-            send_mail(subject=f"[同行] {text[:60]}", message=text, from_email=None, recipient_list=[user.email],
-                      fail_silently=True)
+            try:
+                send_mail(subject=f"[同行] {text[:60]}", message=text, from_email=None, recipient_list=[user.email])
+            except OSError:  # the relay refused or is down (smtplib's errors are OSErrors): said, and the SMS still goes
+                logger.exception("Mail to user %s was not sent; the notification waits in their day list.", user.pk)
         if user.phone:
             # An SMS leaves the intranet: it says only that something waits, never whose case or what (LAW D1).
             sms_gateway().send(user.phone, str(SMS_TEXT))

@@ -205,6 +205,38 @@ def test_a_new_duty_reaches_its_owner_by_mail_and_sms_when_configured(staff, set
     assert phone == "13800000000" and "电话回访" not in text  # an SMS says only that something waits
 
 
+class RefusingRelay:
+    """A mail relay that refuses the service's password."""
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        import smtplib
+
+        raise smtplib.SMTPAuthenticationError(535, b"5.7.8 authentication failed")
+
+
+def test_a_mail_the_relay_refuses_is_logged_and_the_sms_still_goes(staff, settings, caplog,
+                                                                   django_capture_on_commit_callbacks):
+    from duties.channels import RecordingSms
+
+    settings.NOTIFY_BY_EMAIL = True
+    settings.EMAIL_BACKEND = "duties.tests.test_duties.RefusingRelay"
+    settings.SMS_GATEWAY = "duties.channels.RecordingSms"
+    RecordingSms.sent.clear()
+    worker = staff("sh_social2")
+    worker.email, worker.phone = "worker@example.org", "13800000000"
+    worker.save()
+    person = Person.objects.filter(owner=worker).first()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.duty_open(key="test:relay", kind="contact", title="电话回访", person=person, owner=worker,
+                           organisation=worker.organisation, due_on=timezone.localdate(), rule_key="x", source="t")
+    assert Duty.objects.filter(dedupe_key="test:relay").exists()
+    assert [r for r in caplog.records if r.name == "duties.channels" and str(worker.pk) in r.getMessage()]
+    assert len(RecordingSms.sent) == 1
+
+
 def test_the_correction_plan_month_runs_from_check_in(staff):
     person, officer = correction_person(staff)
     start = timezone.localdate() - dt.timedelta(days=8)
