@@ -289,6 +289,7 @@ class _Reader:
                                      args=(str(path), outbox, settings.IMPORT_READER_MAX_BYTES, checker))
         self.child.start()
         outbox.close()
+        self.finished = False
         try:
             self.total, self.missing = self._receive("header")
         except BaseException:
@@ -319,12 +320,15 @@ class _Reader:
             except EOFError:
                 raise _Unreadable(_too_large()) from None
             if kind == "end":
+                self.finished = True
                 return
             self._raise_for(kind, payload)
             yield from payload
 
     def close(self) -> None:
         self.inbox.close()
+        if not self.finished:  # stopped midway: the child may be waiting to send rows nobody will read
+            self.child.kill()
         self.child.join(timeout=5)
         if self.child.is_alive():
             self.child.kill()

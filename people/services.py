@@ -506,8 +506,11 @@ class Intake:
         if self._builders is not None:
             try:
                 self._write_built(all_of_them=True)
-            finally:
+            except BaseException:
                 self.close()
+                raise
+            self._builders.close(at_once=False)  # every result taken: the idle builders end
+            self._builders = None
         for user, count in duty_holders_count(self._duty_groups).items():
             self.announcements[user] = self.announcements.get(user, 0) + count
         self._duty_groups = {}
@@ -515,9 +518,9 @@ class Intake:
         self.announcements = {}
 
     def close(self) -> None:
-        """Stop the builders (an import that failed midway: what they hold is not written)."""
+        """Stop the builders at once (an import that failed midway: what they hold is not written)."""
         if self._builders is not None:
-            self._builders.close()
+            self._builders.close(at_once=True)
             self._builders = None
 
 
