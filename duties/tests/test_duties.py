@@ -186,8 +186,9 @@ def test_a_supervisor_sees_counts_per_office(login):
     assert "新航" in page.text and 'data-testid="overdue"' in page.text
 
 
-def test_a_new_duty_reaches_its_owner_by_mail_and_sms_when_configured(staff, settings, mailoutbox,
-                                                                      django_capture_on_commit_callbacks):
+@pytest.fixture
+def reachable_worker(staff, settings):
+    """A social worker with an e-mail address and a phone, mail and SMS (recorded) turned on."""
     from duties.channels import RecordingSms
 
     settings.NOTIFY_BY_EMAIL = True
@@ -196,10 +197,21 @@ def test_a_new_duty_reaches_its_owner_by_mail_and_sms_when_configured(staff, set
     worker = staff("sh_social2")
     worker.email, worker.phone = "worker@example.org", "13800000000"
     worker.save()
-    person = Person.objects.filter(owner=worker).first()
-    with django_capture_on_commit_callbacks(execute=True):
-        services.duty_open(key="test:mail", kind="contact", title="电话回访", person=person, owner=worker,
-                           organisation=worker.organisation, due_on=timezone.localdate(), rule_key="x", source="t")
+    return worker
+
+
+def _open_a_duty_for(worker, key: str, capture) -> None:
+    with capture(execute=True):
+        services.duty_open(key=key, kind="contact", title="电话回访", person=Person.objects.filter(owner=worker).first(),
+                           owner=worker, organisation=worker.organisation, due_on=timezone.localdate(), rule_key="x",
+                           source="t")
+
+
+def test_a_new_duty_reaches_its_owner_by_mail_and_sms_when_configured(reachable_worker, mailoutbox,
+                                                                      django_capture_on_commit_callbacks):
+    from duties.channels import RecordingSms
+
+    _open_a_duty_for(reachable_worker, "test:mail", django_capture_on_commit_callbacks)
     assert len(mailoutbox) == 1 and "电话回访" in mailoutbox[0].body
     [(phone, text)] = RecordingSms.sent
     assert phone == "13800000000" and "电话回访" not in text  # an SMS says only that something waits
@@ -217,21 +229,13 @@ class RefusingRelay:
         raise smtplib.SMTPAuthenticationError(535, b"5.7.8 authentication failed")
 
 
-def test_a_mail_the_relay_refuses_is_logged_and_the_sms_still_goes(staff, settings, caplog,
+def test_a_mail_the_relay_refuses_is_logged_and_the_sms_still_goes(reachable_worker, settings, caplog,
                                                                    django_capture_on_commit_callbacks):
     from duties.channels import RecordingSms
 
-    settings.NOTIFY_BY_EMAIL = True
     settings.EMAIL_BACKEND = "duties.tests.test_duties.RefusingRelay"
-    settings.SMS_GATEWAY = "duties.channels.RecordingSms"
-    RecordingSms.sent.clear()
-    worker = staff("sh_social2")
-    worker.email, worker.phone = "worker@example.org", "13800000000"
-    worker.save()
-    person = Person.objects.filter(owner=worker).first()
-    with django_capture_on_commit_callbacks(execute=True):
-        services.duty_open(key="test:relay", kind="contact", title="电话回访", person=person, owner=worker,
-                           organisation=worker.organisation, due_on=timezone.localdate(), rule_key="x", source="t")
+    worker = reachable_worker
+    _open_a_duty_for(worker, "test:relay", django_capture_on_commit_callbacks)
     assert Duty.objects.filter(dedupe_key="test:relay").exists()
     assert [r for r in caplog.records if r.name == "duties.channels" and str(worker.pk) in r.getMessage()]
     assert len(RecordingSms.sent) == 1
