@@ -433,7 +433,7 @@ class Intake:
                 # means forking again (with what this thousand has just looked up).
                 restart = restart or by_current_builders
             self._write(prepared)
-        if restart and self._builders.starts < MAX_BUILDER_STARTS:
+        if restart and not all_of_them and self._builders.starts < MAX_BUILDER_STARTS:  # none to come in `finish`
             self._builders.restart()
 
     def _write(self, prepared: "_Prepared") -> None:
