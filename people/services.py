@@ -558,23 +558,25 @@ class _Prepared:
     first, then — once the right to add records to them is confirmed — everything else."""
 
     def __init__(self, person_ids, enrolment_ids, level_ids):
-        self._ids = {Person: person_ids, Enrolment: enrolment_ids, "levels": level_ids}
+        self.person_ids, self.enrolment_ids, self.level_ids = person_ids, enrolment_ids, level_ids
         self.new_people, self.rest = None, []
         self.writable_ids, self.duty_groups, self.refused = {}, {}, None
 
     def people(self, objs):
-        self.new_people = prepare_instances(objs, self._ids[Person])
+        self.new_people = prepare_instances(objs, self.person_ids)
 
     def writable(self, ids):
         self.writable_ids = ids
 
+    def _numbered(self, objs, ids):
+        if objs:  # ids were drawn for every row; a row without a record leaves its id unused
+            self.rest.append(prepare_instances(objs, ids[:len(objs)]))
+
     def enrolments(self, objs):
-        if objs:
-            self.rest.append(prepare_instances(objs, self._ids[Enrolment][:len(objs)]))
+        self._numbered(objs, self.enrolment_ids)
 
     def levels(self, objs):
-        if objs:
-            self.rest.append(prepare_instances(objs, self._ids["levels"][:len(objs)]))
+        self._numbered(objs, self.level_ids)
 
     def duties(self, specs):
         self.rest.append(prepare_dicts(Duty, new_duty_rows(specs)))
