@@ -19,7 +19,8 @@ from django.test.utils import CaptureQueriesContext
 from accounts.models import User
 from duties.selectors import day_list
 from people.models import Person
-from people.selectors import person_search
+from people.selectors import _adult_cutoff, person_file, person_get_visible, person_search
+from risk.selectors import current_flag
 from reports.returns import Period, statistical_return
 
 
@@ -97,19 +98,35 @@ def bench_day_list(workers, rounds) -> Result:
     return result
 
 
+# What the person's page reads, written by hand: the file with its place, office and worker; whether the worker
+# reaches it (their own file, case or assignment; their team's); the open risk flag; and the page's six lists.
 PERSON_SQL = [
-    """SELECT p.*, a.name, d.name, c.name, v.name, o.name, u.full_name FROM people_person p
+    """SELECT p.*, a.*, d.*, c.*, v.*, o.*, u.* FROM people_person p
        JOIN orgs_area a ON a.id = p.area_id LEFT JOIN orgs_area d ON d.id = a.parent_id
        LEFT JOIN orgs_area c ON c.id = d.parent_id LEFT JOIN orgs_area v ON v.id = c.parent_id
        JOIN orgs_organisation o ON o.id = p.organisation_id LEFT JOIN accounts_user u ON u.id = p.owner_id
-       WHERE p.id = %s""",
-    """SELECT e.*, o.name FROM people_enrolment e JOIN orgs_organisation o ON o.id = e.organisation_id
-       WHERE e.person_id = %s ORDER BY e.start_date DESC, e.id DESC""",
-    "SELECT * FROM people_supportmember WHERE person_id = %s AND is_active ORDER BY kind, id",
-    """SELECT c.id, c.population, c.stage, c.stage_since, u.full_name FROM casework_case c
-       JOIN accounts_user u ON u.id = c.owner_id WHERE c.person_id = %s ORDER BY c.stage_since DESC""",
-    """SELECT d.id, d.title, d.due_on FROM duties_duty d WHERE d.person_id = %s AND d.status = 'open'
-       ORDER BY d.due_on""",
+       WHERE p.id = %(pk)s""",
+    """SELECT p.owner_id = %(user)s
+              OR EXISTS (SELECT 1 FROM casework_case c WHERE c.person_id = p.id AND c.owner_id = %(user)s)
+              OR EXISTS (SELECT 1 FROM people_assignment s WHERE s.person_id = p.id AND s.user_id = %(user)s),
+              EXISTS (SELECT 1 FROM accounts_user u WHERE u.id = p.owner_id AND u.team_id = %(team)s)
+              OR EXISTS (SELECT 1 FROM casework_case c JOIN accounts_user u ON u.id = c.owner_id
+                         WHERE c.person_id = p.id AND u.team_id = %(team)s),
+              p.birth_date <= %(adult)s
+       FROM people_person p WHERE p.id = %(pk)s""",
+    """SELECT * FROM risk_riskflag WHERE person_id = %(pk)s AND ended_at IS NULL ORDER BY raised_at DESC, id DESC
+       LIMIT 1""",
+    """SELECT e.*, o.* FROM people_enrolment e JOIN orgs_organisation o ON o.id = e.organisation_id
+       WHERE e.person_id = %(pk)s ORDER BY e.start_date DESC, e.id DESC""",
+    "SELECT * FROM people_supportmember WHERE person_id = %(pk)s AND is_active ORDER BY kind, id",
+    """SELECT s.*, u.*, o.* FROM people_assignment s JOIN accounts_user u ON u.id = s.user_id
+       LEFT JOIN orgs_organisation o ON o.id = u.organisation_id WHERE s.person_id = %(pk)s ORDER BY s.id""",
+    """SELECT c.*, u.*, o.* FROM casework_case c JOIN accounts_user u ON u.id = c.owner_id
+       JOIN orgs_organisation o ON o.id = c.organisation_id WHERE c.person_id = %(pk)s
+       ORDER BY c.stage_since DESC, c.id DESC""",
+    """SELECT * FROM incidents_incident WHERE person_id = %(pk)s ORDER BY occurred_at DESC, id DESC LIMIT 10""",
+    """SELECT * FROM conferences_conference WHERE person_id = %(pk)s ORDER BY scheduled_for DESC, id DESC
+       LIMIT 10""",
 ]
 
 
@@ -120,20 +137,29 @@ def bench_person_page(workers, rounds, rng) -> Result:
         owned = list(Person.objects.filter(owner=user, is_active=True).values_list("pk", flat=True)[:50])
         if owned:
             cases.append((_client(user), user, rng.choice(owned)))
+    adult = _adult_cutoff()  # the access check's own date
 
-    def raw_page(pk):
+    def reads(user, pk):
+        person = person_get_visible(user=user, pk=pk)
+        current_flag(person=person)
+        person_file(person=person)
+
+    def raw_reads(user, pk):
         def run():
+            values = {"pk": pk, "user": user.pk, "team": user.team_id, "adult": adult}
             with connection.cursor() as cursor:
                 for sql in PERSON_SQL:
-                    cursor.execute(sql, (pk,))
+                    cursor.execute(sql, values)
                     cursor.fetchall()
         return run
 
     for _ in range(rounds):
         for client, user, pk in cases:
-            result.raw.append(_ms(raw_page(pk)))
+            result.tongxing.append(_ms(lambda: reads(user, pk)))
+            result.raw.append(_ms(raw_reads(user, pk)))
             result.page.append(_ms(_get(client, f"/people/{pk}/")))
-    result.note = "the page also checks the matrix, decrypts the ID number and writes an audit event"
+    result.note = ("the same reads; the page also decides the actions shown, decrypts the ID number, writes an audit "
+                   "event and renders")
     return result
 
 

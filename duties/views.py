@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.roles import Role
-from casework.selectors import approvals_waiting_for, transfers_waiting_for
+from casework.selectors import approvals_on_day_list, transfers_waiting_for
 
 from . import selectors, services, workdays
 from .models import CalendarException, CalendarYear, Duty
@@ -24,7 +24,7 @@ def day_list(request):
     today = timezone.localdate()
     context = {
         "today": today, "days": selectors.day_list(user=user, today=today),
-        "approvals": approvals_waiting_for(user=user)[:20], "transfers": transfers_waiting_for(user=user),
+        "approvals": approvals_on_day_list(user=user), "transfers": transfers_waiting_for(user=user),
         "alerts": selectors.unread_notifications(user=user),
         "office_counts": selectors.office_counts(user=user, today=today) if user.role in LEADING_ROLES else [],
         "calendar_missing": workdays.missing_years(today) if user.role == Role.ADMINISTRATOR else [],

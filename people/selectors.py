@@ -1,6 +1,9 @@
 """Reads of people that depend on who is looking. The UI and the API both go through here."""
 
+import datetime as dt
 import re
+from dataclasses import dataclass
+from types import SimpleNamespace
 
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.http import Http404
@@ -8,10 +11,13 @@ from django.utils import timezone
 
 from accounts.roles import JUVENILE_RELATIONS, Action, IdVisibility, Relation, relations_for
 from casework.models import Case
+from conferences.models import Conference
+from incidents.models import Incident
+from tongxing.compiled import PREFIX, Compiled
 from tongxing.crypto import search_hashes
 
 from . import idnumbers
-from .models import ADULT_AGE, Assignment, Enrolment, EnrolmentStatus, Person
+from .models import ADULT_AGE, Assignment, Enrolment, EnrolmentStatus, Person, SupportMember
 from .names import pinyin_keys
 
 ID_TAIL = re.compile(r"^\d{3}[\dXx]$")
@@ -43,11 +49,15 @@ def _relation_ids(user, relation: Relation, *, adults_only: bool, person_id: int
     anyway (a search), is applied inside the lookups on people too: the answer is the same — A ∩ (B ∪ C) =
     A ∩ ((A ∩ B) ∪ C) — but a leader's area is then the few people the search finds there, not the tens of thousands
     it holds, gathered and hashed on every search."""
+    if not _relation_applies(user, relation):
+        return []
     cutoff = _adult_cutoff()
-    if person_id is not None:
-        among = [person_id]
-    one = {"pk__one_of": among} if among is not None else {}
-    one_through = {"person_id__one_of": among} if among is not None else {}
+    if person_id is not None:  # one file: a plain key, which a compiled statement can bind (`_standing`)
+        one, one_through = {"pk": person_id}, {"person_id": person_id}
+    elif among is not None:
+        one, one_through = {"pk__one_of": among}, {"person_id__one_of": among}
+    else:
+        one = one_through = {}
 
     def people(**where):
         qs = Person.objects.filter(**where, **one)
@@ -60,17 +70,26 @@ def _relation_ids(user, relation: Relation, *, adults_only: bool, person_id: int
         return (qs.filter(person__birth_date__lte=cutoff) if adults_only else qs).order_by().values("person_id")
 
     if relation == Relation.OWN:
-        return [people(owner=user), through(Case, owner=user), through(Assignment, user=user)]
+        return [people(owner_id=user.pk), through(Case, owner_id=user.pk), through(Assignment, user_id=user.pk)]
     if relation == Relation.TEAM:
-        return [people(owner__team_id=user.team_id), through(Case, owner__team_id=user.team_id)] \
-            if user.team_id else []
+        return [people(owner__team_id=user.team_id), through(Case, owner__team_id=user.team_id)]
     if relation == Relation.OFFICE:
         org = user.organisation_id
         return [people(organisation_id=org), through(Enrolment, organisation_id=org, status=EnrolmentStatus.ACTIVE),
-                through(Case, organisation_id=org)] if org else []
-    if relation == Relation.OTHER_OFFICE:
-        return [people(area__path__startswith=user.area_path)] if user.area_path else []
-    raise ValueError(relation)
+                through(Case, organisation_id=org)]
+    return [people(area__path__startswith=user.area_path)]  # OTHER_OFFICE
+
+
+# What each relation is bound by: the user's id, team, office, area (a worker without a team has no team's files).
+_RELATION_SLOTS = {Relation.OWN: ("user_id", "pk", int), Relation.TEAM: ("team_id", "team_id", int),
+                   Relation.OFFICE: ("organisation_id", "organisation_id", int),
+                   Relation.OTHER_OFFICE: ("area_path", "area_path", PREFIX)}
+
+
+def _relation_applies(user, relation: Relation) -> bool:
+    if relation not in _RELATION_SLOTS:
+        raise ValueError(relation)
+    return bool(getattr(user, _RELATION_SLOTS[relation][1]))
 
 
 def any_of_ids(branches: list[QuerySet]) -> Q:
@@ -133,19 +152,41 @@ def people_visible_to(*, user, include_inactive: bool = False, action: Action = 
 
 def _standing(user, person: Person, relations) -> tuple[set[Relation], bool] | None:
     """In which of these relations the file stands to the user (each relation's lookups narrowed to it) and whether
-    the person is of age as `adults_only` counts it — in one query; None when there is no such file."""
-    wanted = {}
-    for relation in set(relations) - {Relation.OTHER_DISTRICT}:
-        branches = _relation_ids(user, relation, adults_only=False, person_id=person.pk)
-        if branches:
-            wanted[relation.value] = ExpressionWrapper(any_of_ids(branches), output_field=BooleanField())
-    # Born on or before the cut-off; an unknown birth date is not of age.
-    wanted["of_age"] = ExpressionWrapper(Q(birth_date__lte=_adult_cutoff()), output_field=BooleanField())
-    row = Person.objects.filter(pk=person.pk).annotate(**wanted).values(*wanted).first()
-    if row is None:
+    the person is of age as `adults_only` counts it — in one query, compiled once for each set of relations asked;
+    None when there is no such file."""
+    asked = tuple(sorted((r for r in set(relations) - {Relation.OTHER_DISTRICT} if _relation_applies(user, r)),
+                         key=lambda r: r.value))
+    if type(person.pk) is not int:
         return None
-    of_age = bool(row.pop("of_age"))
-    return {Relation(r) for r, yes in row.items() if yes}, of_age
+    values = {"person_id": person.pk, "cutoff": _adult_cutoff()}
+    for relation in asked:
+        slot, attribute, _kind = _RELATION_SLOTS[relation]
+        values[slot] = getattr(user, attribute)
+    rows = _standing_statement(asked).rows(**values)
+    if not rows:
+        return None
+    *answers, of_age = rows[0]
+    return {relation for relation, yes in zip(asked, answers) if yes}, bool(of_age)
+
+
+_STANDINGS: dict[tuple, Compiled] = {}
+
+
+def _standing_statement(asked: tuple[Relation, ...]) -> Compiled:
+    if asked not in _STANDINGS:
+        def build(person_id, cutoff, **slots):
+            user = SimpleNamespace(pk=slots.get("user_id"), team_id=slots.get("team_id"),
+                                   organisation_id=slots.get("organisation_id"), area_path=slots.get("area_path"))
+            wanted = {relation.value: ExpressionWrapper(any_of_ids(_relation_ids(
+                user, relation, adults_only=False, person_id=person_id)), output_field=BooleanField())
+                for relation in asked}
+            # Born on or before the cut-off; an unknown birth date is not of age.
+            wanted["of_age"] = ExpressionWrapper(Q(birth_date__lte=cutoff), output_field=BooleanField())
+            return Person.objects.filter(pk=person_id).annotate(**wanted).order_by().values_list(*wanted)
+
+        slots = {slot: kind for slot, _attribute, kind in (_RELATION_SLOTS[r] for r in asked)}
+        _STANDINGS[asked] = Compiled(build, person_id=int, cutoff=dt.date, **slots)
+    return _STANDINGS[asked]
 
 
 def actions_on(*, user, person: Person) -> frozenset[Action]:
@@ -183,10 +224,17 @@ def person_get_visible(*, user, pk: int, include_inactive: bool = True) -> Perso
     asked again: the same answer (people/tests/test_selectors.py), one compiled lookup instead of two."""
     from .rules import reaches
 
-    person = Person.objects.select_related(*_PERSON_RELATED).filter(pk=pk).first()
+    if type(pk) is int:
+        person = next(iter(_PERSON_BY_PK.objects(pk=pk)), None)
+    else:  # a key as text, say: the ORM converts it
+        person = Person.objects.select_related(*_PERSON_RELATED).filter(pk=pk).first()
     if person is None or (not include_inactive and not person.is_active) or not reaches(user, person, Action.READ):
         raise Http404(Person._meta.object_name)
     return person
+
+
+# The most opened file page reads the file and its lists with statements compiled once (tongxing/compiled.py).
+_PERSON_BY_PK = Compiled(lambda pk: Person.objects.select_related(*_PERSON_RELATED).filter(pk=pk), pk=int)
 
 
 def search_filter(query: str, *, by_id_number: bool = True) -> Q:
@@ -266,6 +314,38 @@ def sees_offence(*, user, person: Person) -> bool:
 
 def enrolments_of(*, person: Person) -> QuerySet[Enrolment]:
     return person.enrolments.select_related("organisation").all()
+
+
+@dataclass
+class PersonFile:
+    """What the person's page shows besides the file itself, read as lists."""
+    enrolments: list
+    supporters: list
+    assignments: list
+    cases: list
+    incidents: list
+    conferences: list
+
+
+# One statement each, compiled once (tongxing/compiled.py).
+_FILE_LISTS = {
+    "enrolments": Compiled(lambda person_id: Enrolment.objects.filter(person_id=person_id).select_related(
+        "organisation"), person_id=int),
+    "supporters": Compiled(lambda person_id: SupportMember.objects.filter(person_id=person_id, is_active=True),
+                           person_id=int),
+    "assignments": Compiled(lambda person_id: Assignment.objects.filter(person_id=person_id).select_related(
+        "user__organisation").order_by("id"), person_id=int),
+    "cases": Compiled(lambda person_id: Case.objects.filter(person_id=person_id).select_related(
+        "owner", "organisation"), person_id=int),
+    "incidents": Compiled(lambda person_id: Incident.objects.filter(person_id=person_id)[:10], person_id=int),
+    "conferences": Compiled(lambda person_id: Conference.objects.filter(person_id=person_id)[:10], person_id=int),
+}
+
+
+def person_file(*, person: Person) -> PersonFile:
+    """The lists of the person's page (its populations, family, helpers, cases, latest crises and conferences): one
+    compiled statement each, evaluated here rather than as the template reaches them."""
+    return PersonFile(**{name: query.objects(person_id=person.pk) for name, query in _FILE_LISTS.items()})
 
 
 def active_populations(*, person: Person) -> list[str]:

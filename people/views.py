@@ -54,17 +54,12 @@ def person_detail(request, pk: int):
         "person": person,
         "id_number": selectors.id_number_for(user=user, person=person),
         "sees_offence": selectors.sees_offence(user=user, person=person),
-        "enrolments": selectors.enrolments_of(person=person),
-        "supporters": person.supporters.filter(is_active=True),
-        "assignments": person.assignments.select_related("user", "user__organisation"),
+        **vars(selectors.person_file(person=person)),
         "can_edit": user.has_perm("people.change_person", person),
         "can_read_trail": user.has_perm("audit.view_person_trail", person),
         "can_open_case": user.has_perm("casework.open_case", person),
         "can_assess": user.role in ("judicial_officer", "bureau_leader") and user.has_perm("people.change_person",
                                                                                           person),
-        "cases": person.cases.select_related("owner", "organisation"),
-        "incidents": person.incidents.all()[:10],
-        "conferences": person.conferences.all()[:10],
     }
     return render(request, "people/detail.html", context)
 

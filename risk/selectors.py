@@ -1,8 +1,16 @@
+from tongxing.compiled import Compiled
+
 from .models import LEVEL_ORDER, RiskBand, RiskFlag, ScreeningItem
 
 
+# On every page about a person (base.html), compiled once (tongxing/compiled.py).
+_OPEN_FLAG = Compiled(lambda person_id: RiskFlag.objects.filter(person_id=person_id, ended_at__isnull=True)[:1],
+                      person_id=int)
+
+
 def current_flag(*, person) -> RiskFlag | None:
-    return RiskFlag.objects.filter(person=person, ended_at__isnull=True).first()
+    """The open flag (the latest raised, by the model's order), if any."""
+    return next(iter(_OPEN_FLAG.objects(person_id=person.pk)), None)
 
 
 def active_items():

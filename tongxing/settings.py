@@ -189,6 +189,7 @@ STORAGES = {
 # Signed out after this long without a request (MLPS: session timeout); requests restart the clock
 # (tongxing.middleware.SessionIdleMiddleware, at most one session write a minute).
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_SECONDS", str(30 * 60)))
+SESSION_ENGINE = "tongxing.sessions"  # Django's database sessions, read by a statement compiled once
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG and not TESTING)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG and not TESTING)

@@ -172,6 +172,8 @@ def test_the_day_list_takes_the_same_queries_for_few_or_many_duties(staff, login
     client.get(reverse("duties:day_list"))
     with CaptureQueriesContext(connection) as few:
         client.get(reverse("duties:day_list"))
+    # The session, the user (with whether their role approves), the duties, waiting transfers, unread alerts.
+    assert len(few) == 5, [q["sql"][:80] for q in few.captured_queries]
     for n in range(15):
         services.duty_open(key=f"bulk:{n}", kind="contact", title=f"事项{n}", person=person, owner=worker,
                            organisation=worker.organisation, due_on=timezone.localdate() - dt.timedelta(days=n % 3),
@@ -179,6 +181,29 @@ def test_the_day_list_takes_the_same_queries_for_few_or_many_duties(staff, login
     with CaptureQueriesContext(connection) as many:
         client.get(reverse("duties:day_list"))
     assert len(many) == len(few)
+
+
+def test_a_duty_on_the_day_list_is_shown_escaped_and_its_form_works_in_a_browser(staff):
+    import re
+
+    from django.test import Client
+
+    worker = staff("sh_social2")
+    person = Person.objects.filter(owner=worker).first()
+    duty = services.duty_open(key="escape:1", kind="self_summary", title='<script>alert("x")</script>', person=person,
+                              owner=worker, organisation=worker.organisation, due_on=timezone.localdate(),
+                              rule_key="x", source="t")
+    browser = Client(enforce_csrf_checks=True)  # as a real browser: the form's token must be valid
+    browser.force_login(worker)
+    page = browser.get(reverse("duties:day_list")).content.decode()
+    assert '&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;' in page and "<script>alert" not in page
+    form = re.search(rf'action="{reverse("duties:done", args=[duty.pk])}".*?name="csrfmiddlewaretoken" '
+                     rf'value="([^"]+)"', page, re.S)
+    response = browser.post(reverse("duties:done", args=[duty.pk]),
+                            {"csrfmiddlewaretoken": form.group(1), "note": "电话确认"})
+    assert response.status_code == 302
+    duty.refresh_from_db()
+    assert duty.status == DutyStatus.DONE
 
 
 def test_a_supervisor_sees_counts_per_office(login):

@@ -146,3 +146,18 @@ def test_a_search_inside_the_scope_answers_as_the_scope_then_the_search(staff):
                 found = set(person_search(user=user, query=query, action=action).values_list("pk", flat=True))
                 inside = set(people_visible_to(user=user, action=action, narrow=match).values_list("pk", flat=True))
                 assert found == inside == expected, (username, action, query)
+
+
+def test_the_person_pages_lists_are_the_files_own_in_their_order(xiaoyu, staff):
+    from people.selectors import person_file
+
+    found = person_file(person=xiaoyu)
+    expected = {
+        "enrolments": xiaoyu.enrolments.all(), "supporters": xiaoyu.supporters.filter(is_active=True),
+        "assignments": xiaoyu.assignments.order_by("id"), "cases": xiaoyu.cases.all(),
+        "incidents": xiaoyu.incidents.all()[:10], "conferences": xiaoyu.conferences.all()[:10],
+    }
+    for name, queryset in expected.items():
+        assert [r.pk for r in getattr(found, name)] == [r.pk for r in queryset], name
+    assert found.enrolments and found.cases and found.supporters  # the seed's file has each of these
+    assert found.cases[0].owner.display_name and found.enrolments[0].organisation.name

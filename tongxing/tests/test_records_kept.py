@@ -20,6 +20,7 @@ ALLOWED = {
     ("accounts/twofactor.py", "TOTPDevice.objects.filter(user=user).delete()"): "a lost phone's key (audited)",
     ("tongxing/views.py", "with connection.cursor() as cursor:"): "the health check's SELECT 1",
     ("tongxing/bulk.py", "with connections[using].cursor() as cursor:"): "an import's new ids from the sequences",
+    ("tongxing/compiled.py", "with connections[plan.alias].cursor() as cursor:"): "a QuerySet's SELECT, compiled once",
     ("tongxing/bulk.py", "with connection.connection.cursor() as cursor, Copy(cursor, writer=FileWriter(buffer)) as copy:"):
         "COPY's text for new rows, made in memory: nothing is sent",
     ("tongxing/bulk.py", "with connection.cursor() as cursor, _copy(cursor, connection, meta, prepared.columns) as copy:"):

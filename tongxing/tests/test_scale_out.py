@@ -58,7 +58,8 @@ def redis_15():
 def test_without_the_switches_the_queue_sessions_and_cache_stay_on_this_server():
     values = settings_with()
     assert values["TASKS"]["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend"
-    assert values["CACHES"] is None and values["SESSION_ENGINE"] is None  # Django's: local memory, the database
+    # Django's local-memory cache; sessions in the database (read by a compiled statement: tongxing/sessions.py)
+    assert values["CACHES"] is None and values["SESSION_ENGINE"] == "tongxing.sessions"
     assert values["DATABASE_ROUTERS"] is None and set(values["DATABASES"]) == {"default"}
     assert "django_rq" not in values["INSTALLED_APPS"]
 
