@@ -11,7 +11,8 @@ column starts with, for `startswith`). The query is built once with a marker in 
 markers land among the compiled parameters are remembered (a slot may be used several times); a slot whose marker
 lands nowhere (a value rewritten by a lookup other than these) is refused when the query is compiled. A value that
 would change the statement's shape (None, a list) is refused at the call: such a query needs one `Compiled` per
-shape.
+shape. A value is bound as the ORM would send it for a plain column (a date adapted for the database, a prefix
+escaped for LIKE); a field that transforms what it stores (a hash, say) must not be filtered through a slot.
 """
 
 import datetime as dt
@@ -20,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.exceptions import ImproperlyConfigured
-from django.db import connections
+from django.db import connections, router
 from django.db.models import QuerySet
 from django.db.models.query import get_related_populators
 
@@ -51,8 +52,19 @@ def _bound(kind, value, ops):
     return value
 
 
-def _python_type(kind) -> type:
-    return str if kind == PREFIX else kind
+_BIGINT = (-2**63, 2**63 - 1)
+
+
+def _plain(name: str, kind, value):
+    """The value as the slot's plain type (a choice, say `Role.SUPERVISOR`, as its text); None, a list, a bool for an
+    int or a datetime for a date would need another statement, and are refused."""
+    if kind is int and isinstance(value, int) and not isinstance(value, bool):
+        return int(value)
+    if (kind is str or kind == PREFIX) and isinstance(value, str):
+        return str(value)
+    if kind is dt.date and type(value) is dt.date:
+        return value
+    raise TypeError(f"Slot {name!r} takes a {'str' if kind == PREFIX else kind.__name__}, not {value!r}.")
 
 
 @dataclass
@@ -74,19 +86,25 @@ class Compiled:
     def __init__(self, build: Callable[..., QuerySet], **slots):
         self.build = build
         self.slots = slots
-        # Per thread: a plan holds its thread's connection (for the converters), as the ORM's compiler does.
+        self._model = None  # known once built
+        # Per thread and database: a plan holds its thread's connection (for the converters), as the ORM's
+        # compiler does, and the database is the router's choice at each call (reports may read from a replica).
         self._local = threading.local()
 
     def _plan(self) -> _Plan:
-        plan = getattr(self._local, "plan", None)
-        if plan is None:
-            plan = self._local.plan = self._compile()
-        return plan
+        plans = self._local.__dict__.setdefault("plans", {})
+        alias = router.db_for_read(self._model) if self._model is not None else None
+        if alias not in plans:
+            plan = self._compile(alias)
+            plans[plan.alias] = plan
+            return plan
+        return plans[alias]
 
-    def _compile(self) -> _Plan:
+    def _compile(self, alias: str | None) -> _Plan:
         markers = {name: _marker(kind, n, name) for n, (name, kind) in enumerate(self.slots.items())}
         queryset = self.build(**markers)
-        alias = queryset.db
+        self._model = queryset.model
+        alias = alias or queryset.db
         ops = connections[alias].ops
         compiler = queryset.query.get_compiler(using=alias)
         sql, params = compiler.as_sql()
@@ -119,8 +137,9 @@ class Compiled:
         ops = connections[plan.alias].ops
         for name, value in values.items():
             kind = self.slots[name]
-            if type(value) is not _python_type(kind):  # None or a list would need another statement
-                raise TypeError(f"Slot {name!r} takes a {_python_type(kind).__name__}, not {value!r}.")
+            value = _plain(name, kind, value)
+            if kind is int and not _BIGINT[0] <= value <= _BIGINT[1]:
+                return []  # a key no column holds: nothing, as the ORM answers an exact lookup (SQLite would raise)
             bound = _bound(kind, value, ops)
             for position in plan.positions[name]:
                 params[position] = bound

@@ -53,7 +53,22 @@ def test_a_value_that_would_change_the_statement_is_refused(staff):
     with pytest.raises(TypeError):
         users.objects(pk="7")
     with pytest.raises(TypeError):
+        users.objects(pk=True)
+    with pytest.raises(TypeError):
         users.objects()
+
+
+def test_a_choice_is_bound_as_its_text_and_a_key_no_column_holds_finds_nothing(staff):
+    from accounts.roles import Role
+
+    by_role = Compiled(lambda role: User.objects.filter(role=role).values_list("pk"), role=str)
+    assert by_role.rows(role=Role.SUPERVISOR) == by_role.rows(role="supervisor") != []
+    users = Compiled(lambda pk: User.objects.filter(pk=pk), pk=int)
+    assert users.objects(pk=2**63) == users.objects(pk=-2**70) == []  # as the ORM answers; SQLite would raise
+
+
+def test_a_file_key_beyond_any_column_is_not_found(login):
+    assert login("sh_social2").get("/people/9223372036854775808/").status_code == 404
 
 
 def test_a_slot_its_lookup_rewrites_is_refused_when_compiled(db):

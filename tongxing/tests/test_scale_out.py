@@ -248,3 +248,21 @@ def test_a_lockout_is_kept_in_the_database_every_web_process_reads(db, client):
     elsewhere = Client(REMOTE_ADDR="10.0.0.2")  # another web process, behind another address
     assert elsewhere.post("/login/", {"username": "hz_community", "password": "tongxing-demo"}).status_code == 429
     assert AccessAttempt.objects.filter(username="hz_community").exists()
+
+
+@pytest.mark.django_db(databases=["default", "replica"])
+def test_a_compiled_read_follows_the_router_at_each_call(replica, settings, staff):
+    """The day list is read by a statement compiled once (tongxing/compiled.py), inside a report (the worker's
+    dashboard) from the replica and otherwise from the primary, whichever came first."""
+    from duties.selectors import day_list
+
+    settings.DATABASE_ROUTERS = ["tongxing.dbrouters.ReportsToReplica"]
+    worker = staff("sh_social2")
+    for _ in range(2):
+        with reading_reports(), CaptureQueriesContext(connections["default"]) as primary, \
+                CaptureQueriesContext(replica) as on_the_replica:
+            day_list(user=worker)
+        assert on_the_replica.captured_queries and not primary.captured_queries
+        with CaptureQueriesContext(connections["default"]) as primary, CaptureQueriesContext(replica) as on_the_replica:
+            day_list(user=worker)
+        assert primary.captured_queries and not on_the_replica.captured_queries
