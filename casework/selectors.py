@@ -344,9 +344,14 @@ def has_consent(*, person, kind: str) -> bool:
     return bool(latest and latest.given and latest.withdrawn_on is None)
 
 
+def _deciding_organisation(user) -> int | None:
+    """The organisation whose transfers the user decides: theirs, when they hold its approving role."""
+    return user.organisation_id if holds_an_approving_role(user) else None
+
+
 def transfers_decided_by(*, user) -> QuerySet:
     """Transfers the user decides: to them, or to their organisation when they hold its approving role."""
-    organisation_id = user.organisation_id if holds_an_approving_role(user) else None
+    organisation_id = _deciding_organisation(user)
     # One row per transfer (every join is to one record): no DISTINCT, whose sort over the joined columns took
     # longer to plan than the query takes to run.
     return Transfer.objects.filter(_decides(user_id=user.pk, organisation_id=organisation_id)).select_related(
@@ -371,8 +376,9 @@ _TRANSFER_TO_ME_OR_OFFICE = Compiled(lambda user_id, organisation_id: _any_pendi
 
 def transfers_waiting_for(*, user) -> list:
     """Shown on every day list; most days nothing waits, which a compiled query without the joins answers sooner."""
-    if holds_an_approving_role(user) and user.organisation_id:
-        waiting = _TRANSFER_TO_ME_OR_OFFICE.rows(user_id=user.pk, organisation_id=user.organisation_id)
+    organisation_id = _deciding_organisation(user)
+    if organisation_id:
+        waiting = _TRANSFER_TO_ME_OR_OFFICE.rows(user_id=user.pk, organisation_id=organisation_id)
     else:
         waiting = _TRANSFER_TO_ME.rows(user_id=user.pk)
     return list(transfers_decided_by(user=user).filter(status=TransferStatus.PENDING)) if waiting else []

@@ -175,8 +175,8 @@ _STANDINGS: dict[tuple, Compiled] = {}
 def _standing_statement(asked: tuple[Relation, ...]) -> Compiled:
     if asked not in _STANDINGS:
         def build(person_id, cutoff, **slots):
-            user = SimpleNamespace(pk=slots.get("user_id"), team_id=slots.get("team_id"),
-                                   organisation_id=slots.get("organisation_id"), area_path=slots.get("area_path"))
+            user = SimpleNamespace(**{attribute: slots.get(slot)
+                                      for slot, attribute, _kind in _RELATION_SLOTS.values()})
             wanted = {relation.value: ExpressionWrapper(any_of_ids(_relation_ids(
                 user, relation, adults_only=False, person_id=person_id)), output_field=BooleanField())
                 for relation in asked}
@@ -312,8 +312,12 @@ def sees_offence(*, user, person: Person) -> bool:
     return bool(assignment and assignment.may_see_offence)
 
 
+def _enrolments(person_id: int) -> QuerySet[Enrolment]:
+    return Enrolment.objects.filter(person_id=person_id).select_related("organisation")
+
+
 def enrolments_of(*, person: Person) -> QuerySet[Enrolment]:
-    return person.enrolments.select_related("organisation").all()
+    return _enrolments(person.pk)
 
 
 @dataclass
@@ -329,8 +333,7 @@ class PersonFile:
 
 # One statement each, compiled once (tongxing/compiled.py).
 _FILE_LISTS = {
-    "enrolments": Compiled(lambda person_id: Enrolment.objects.filter(person_id=person_id).select_related(
-        "organisation"), person_id=int),
+    "enrolments": Compiled(_enrolments, person_id=int),
     "supporters": Compiled(lambda person_id: SupportMember.objects.filter(person_id=person_id, is_active=True),
                            person_id=int),
     "assignments": Compiled(lambda person_id: Assignment.objects.filter(person_id=person_id).select_related(
