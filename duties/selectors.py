@@ -109,4 +109,7 @@ _UNREAD = Compiled(lambda user_id: Notification.objects.filter(user_id=user_id, 
 
 def unread_notifications(*, user) -> list[Notification]:
     """The latest twenty unread alerts (on every day list)."""
+    as_read = getattr(user, "waiting_as_read", None)  # read with the signed-in user (accounts.backends)
+    if as_read is not None and not as_read["alerts"]:
+        return []
     return _UNREAD.objects(user_id=user.pk)

@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass
 from types import SimpleNamespace
 
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -13,6 +13,7 @@ from accounts.roles import JUVENILE_RELATIONS, Action, IdVisibility, Relation, r
 from casework.models import Case
 from conferences.models import Conference
 from incidents.models import Incident
+from orgs.models import Area
 from tongxing.compiled import PREFIX, Compiled
 from tongxing.crypto import search_hashes
 
@@ -135,6 +136,8 @@ def scope_filter(user, action: Action = Action.READ, *, person_id: int | None = 
 
 # The area chain is short and fixed (street → district → city → province): one join beats three lookups.
 _PERSON_RELATED = ("area__parent__parent__parent", "organisation", "owner")
+_LISTED_RELATED = (Prefetch("area", queryset=Area.objects.select_related("parent__parent__parent")), "organisation",
+                   "owner")
 
 
 def people_visible_to(*, user, include_inactive: bool = False, action: Action = Action.READ,
@@ -284,7 +287,9 @@ def person_search(*, user, query: str = "", population: str = "", action: Action
     if population:
         qs = qs.filter(Exists(Enrolment.objects.filter(person=OuterRef("pk"), population=population,
                                                        status=EnrolmentStatus.ACTIVE)))
-    return qs
+    # A page's area, office and owner by their keys rather than joined: beside the scope's lookups, the joins made
+    # PostgreSQL spend about 3 ms of a 4 ms plan choosing their order (at 1 M people), on every page of results.
+    return qs.select_related(None).prefetch_related(*_LISTED_RELATED)
 
 
 def _assignment(user, person) -> Assignment | None:

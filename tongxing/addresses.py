@@ -21,6 +21,11 @@ def address(name: str, pk: int) -> str:
     return _pattern(name, get_script_prefix(), get_urlconf()).format(pk)
 
 
+def address_pattern(name: str) -> str:
+    """The route's address with `{}` for its id, for a list that formats it many times."""
+    return _pattern(name, get_script_prefix(), get_urlconf())
+
+
 @functools.lru_cache(maxsize=128)
 def _fixed(name: str, _prefix: str, urlconf) -> str:
     return reverse(name, urlconf=urlconf)

@@ -169,11 +169,17 @@ def test_the_day_list_takes_the_same_queries_for_few_or_many_duties(staff, login
     worker = staff("sh_social2")
     person = Person.objects.filter(owner=worker).first()
     client = login("sh_social2")
+    worker.notifications.update(read_at=timezone.now())
     client.get(reverse("duties:day_list"))
+    with CaptureQueriesContext(connection) as nothing_waits:
+        client.get(reverse("duties:day_list"))
+    # The session, the user (with whether their role approves and whether alerts or transfers wait), the duties.
+    assert len(nothing_waits) == 3, [q["sql"][:80] for q in nothing_waits.captured_queries]
+    services.duty_open(key="bulk:first", kind="contact", title="事项", person=person, owner=worker,
+                       organisation=worker.organisation, due_on=timezone.localdate(), rule_key="x", source="t")
     with CaptureQueriesContext(connection) as few:
         client.get(reverse("duties:day_list"))
-    # The session, the user (with whether their role approves), the duties, waiting transfers, unread alerts.
-    assert len(few) == 5, [q["sql"][:80] for q in few.captured_queries]
+    assert len(few) == 4  # and the unread alert the new duty brought
     for n in range(15):
         services.duty_open(key=f"bulk:{n}", kind="contact", title=f"事项{n}", person=person, owner=worker,
                            organisation=worker.organisation, due_on=timezone.localdate() - dt.timedelta(days=n % 3),
@@ -181,6 +187,23 @@ def test_the_day_list_takes_the_same_queries_for_few_or_many_duties(staff, login
     with CaptureQueriesContext(connection) as many:
         client.get(reverse("duties:day_list"))
     assert len(many) == len(few)
+
+
+def test_alerts_and_transfers_arriving_show_on_the_next_day_list(staff, login):
+    # Whether anything waits is read with the signed-in user at each request (accounts.backends): a day list with
+    # nothing waiting asks no more, and the next one shows what has arrived since.
+    from casework.tests.conftest import cases_taken_on
+
+    sender, receiver = staff("sh_social2"), staff("sh_social")
+    receiver.notifications.update(read_at=timezone.now())
+    client = login("sh_social")
+    page = client.get(reverse("duties:day_list")).text
+    assert "会商会改期" not in page and "转介 ·" not in page
+    services.notify(user=receiver, text="会商会改期")
+    case = cases_taken_on(sender, 1)[0]
+    casework.transfer_request(actor=sender, case=case, to_owner=receiver, reason="调岗")
+    page = client.get(reverse("duties:day_list")).text
+    assert "会商会改期" in page and f"转介 · {case.person.shared_name}" in page
 
 
 def test_a_duty_on_the_day_list_is_shown_escaped_and_its_form_works_in_a_browser(staff):

@@ -1,5 +1,8 @@
 """Whose files each role reaches, and how search finds people."""
 
+import pytest
+from django.db import connection
+
 from accounts.roles import Action
 from people.models import Person
 from people.selectors import juvenile_filter, people_visible_to, person_search
@@ -161,3 +164,14 @@ def test_the_person_pages_lists_are_the_files_own_in_their_order(xiaoyu, staff):
         assert [r.pk for r in getattr(found, name)] == [r.pk for r in queryset], name
     assert found.enrolments and found.cases and found.supporters  # the seed's file has each of these
     assert found.cases[0].owner.display_name and found.enrolments[0].organisation.name
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner statistics")
+def test_the_searched_columns_keep_finer_statistics_for_the_planner(db):
+    # Without them PostgreSQL misjudges a common name's matches and reads every one in the country (migration 0008).
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT attname, attstattarget FROM pg_attribute WHERE attrelid = 'people_person'::regclass "
+                       "AND attstattarget > 0")
+        targets = dict(cursor.fetchall())
+    assert targets == {column: 1000 for column in ("name_pinyin", "name_fragments", "name_initials",
+                                                    "pseudonym_pinyin", "pseudonym_initials")}

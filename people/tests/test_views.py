@@ -125,7 +125,8 @@ def test_the_person_list_takes_the_same_number_of_queries_whatever_the_page_size
         with CaptureQueriesContext(connection) as queries:
             assert client.get(reverse("people:list")).status_code == 200
         counts.append(len(queries))
-    assert counts[0] == counts[1] <= 7, counts
+    # The page's area, office and owner are read by key, one query each, not joined (people.selectors.person_search).
+    assert counts[0] == counts[1] <= 8, counts
 
 
 def test_the_file_page_query_count_does_not_grow_with_family_size(login, xiaoyu, staff):
