@@ -15,6 +15,7 @@ from audit.selectors import audit_events_for_person
 from orgs.models import Area
 from orgs.selectors import organisations_visible_to, streets_for_new_people
 from tongxing.forms import add_service_errors
+from tongxing.paging import ShortListPaginator
 from tongxing.permissions import ConflictError
 
 from . import selectors, services
@@ -35,7 +36,7 @@ def person_list(request):
     query = request.GET.get("q", "")
     population = request.GET.get("population", "")
     people = _with_populations(selectors.person_search(user=request.user, query=query, population=population))
-    page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = ShortListPaginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"page": page, "query": query, "population": population, "populations": Population.choices,
                "can_add": request.user.has_perm("people.add_person")}
     if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "results":
