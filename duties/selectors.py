@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from tongxing.addresses import address
 from tongxing.compiled import Compiled
 
 from .models import Duty, DutyStatus, LegalTimeLimit, Notification
@@ -73,14 +72,6 @@ class DayLine:
     @property
     def pk(self) -> int:
         return self.id
-
-    @property
-    def snooze_url(self) -> str:
-        return address("duties:snooze", self.id)
-
-    @property
-    def done_url(self) -> str:
-        return address("duties:done", self.id)
 
 
 # Compiled once per process (tongxing/compiled.py): one statement for a user in an office, one for a user without.

@@ -61,7 +61,7 @@ def duty_lines(context, duties):
     if not duties:
         return mark_safe(f'<ul class="plain duties">\n{nothing}</ul>')
     line = line.replace(_TOKEN, escape(str(context.get("csrf_token", ""))))
-    # The forms' addresses (Duty.snooze_url and done_url) from their patterns, looked up once for the list.
+    # The forms' addresses from their patterns, looked up once for the list.
     snooze, done = escape(address_pattern("duties:snooze")), escape(address_pattern("duties:done"))
     return mark_safe('<ul class="plain duties">\n' + "".join(
         line.format(escape(d.url or "#"), escape(d.title), d.due_on.isoformat(), escape(d.source),
