@@ -29,7 +29,8 @@ class PasswordBackend(ModelBackend):
             # Whether alerts or transfers wait for the user, as the request began: on most days nothing does, and
             # the day list then asks no more (duties.selectors.unread_notifications, casework.transfers_waiting_for).
             user.waiting_as_read = {"alerts": user.has_unread_alerts, "transfer_to_me": user.transfer_to_me,
-                                    "transfer_to_office": user.transfer_to_office}
+                                    "transfer_to_office": user.transfer_to_office,
+                                    "organisation_id": user.organisation_id}
         return user if user is not None and self.user_can_authenticate(user) else None
 
     async def aget_user(self, user_id):

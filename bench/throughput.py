@@ -68,9 +68,9 @@ def requests_per_second(user, *, seconds: int = 10, connections: int = 16, worke
         page = response.read()
         assert "今日".encode() in page or b"Today" in page, "the day list did not render for the signed-in worker"
         # A browser sends back the CSRF cookie the first page set; without it every request would make a new secret.
-        csrf = re.search(rf"{settings.CSRF_COOKIE_NAME}=([^;]+)", response.headers.get("Set-Cookie", ""))
-        if csrf:
-            cookie += f"; {settings.CSRF_COOKIE_NAME}={csrf.group(1)}"
+        csrf = re.search(rf"{settings.CSRF_COOKIE_NAME}=([^;]+)", " ".join(response.headers.get_all("Set-Cookie") or []))
+        assert csrf, "the day list set no CSRF cookie to send back"
+        cookie += f"; {settings.CSRF_COOKIE_NAME}={csrf.group(1)}"
         _wrk(f"http://127.0.0.1:{PORT_APP}/today/", 2, connections, cookie)  # warm up every worker
         app_rps, app_p99 = _wrk(f"http://127.0.0.1:{PORT_APP}/today/", seconds, connections, cookie)
     finally:

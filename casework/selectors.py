@@ -378,7 +378,7 @@ def transfers_waiting_for(*, user) -> list:
     """Shown on every day list; most days nothing waits, which a compiled query without the joins answers sooner."""
     organisation_id = _deciding_organisation(user)
     as_read = getattr(user, "waiting_as_read", None)  # read with the signed-in user (accounts.backends)
-    if as_read is not None:
+    if as_read is not None and as_read["organisation_id"] == user.organisation_id:
         waiting = as_read["transfer_to_me"] or (organisation_id is not None and as_read["transfer_to_office"])
     elif organisation_id:
         waiting = _TRANSFER_TO_ME_OR_OFFICE.rows(user_id=user.pk, organisation_id=organisation_id)

@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass
 from types import SimpleNamespace
 
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -13,7 +13,6 @@ from accounts.roles import JUVENILE_RELATIONS, Action, IdVisibility, Relation, r
 from casework.models import Case
 from conferences.models import Conference
 from incidents.models import Incident
-from orgs.models import Area
 from tongxing.compiled import PREFIX, Compiled
 from tongxing.crypto import search_hashes
 
@@ -136,8 +135,7 @@ def scope_filter(user, action: Action = Action.READ, *, person_id: int | None = 
 
 # The area chain is short and fixed (street → district → city → province): one join beats three lookups.
 _PERSON_RELATED = ("area__parent__parent__parent", "organisation", "owner")
-_LISTED_RELATED = (Prefetch("area", queryset=Area.objects.select_related("parent__parent__parent")), "organisation",
-                   "owner")
+_LISTED_RELATED = ("area", "organisation", "owner")  # a list shows the street's name, not its chain
 
 
 def people_visible_to(*, user, include_inactive: bool = False, action: Action = Action.READ,

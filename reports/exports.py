@@ -50,6 +50,7 @@ def export_people(*, user, query: str = "", population: str = ""):
 
     people = (person_search(user=user, query=query, population=population, action=Action.EXPORT)
               .select_related("area", "owner")
+              .prefetch_related(None)  # the search's own prefetches: joined here instead, or not shown
               .prefetch_related(Prefetch("enrolments", queryset=Enrolment.objects.filter(status="active")))
               .order_by("pk"))
     columns = _people_columns(user)

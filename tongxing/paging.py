@@ -20,7 +20,7 @@ class ShortListPaginator(Paginator):
         # Only when the first page is asked (or no valid number, which Django also answers with the first page)
         # is it read before the count; for any other page that would be a wasted query.
         try:
-            self._first_page_asked = int(number or 1) <= 1
+            self._first_page_asked = int(number or 1) == 1  # 0 and below are the last page in Django's answer
         except (TypeError, ValueError):
             self._first_page_asked = True
         return super().get_page(number)

@@ -204,6 +204,9 @@ def test_alerts_and_transfers_arriving_show_on_the_next_day_list(staff, login):
     casework.transfer_request(actor=sender, case=case, to_owner=receiver, reason="调岗")
     page = client.get(reverse("duties:day_list")).text
     assert "会商会改期" in page and f"转介 · {case.person.shared_name}" in page
+    # and to the supervisor who decides the receiving office's transfers (by the office, not by name)
+    supervisor = login("sh_supervisor").get(reverse("duties:day_list")).text
+    assert f"转介 · {case.person.shared_name}" in supervisor
 
 
 def test_a_duty_on_the_day_list_is_shown_escaped_and_its_form_works_in_a_browser(staff):

@@ -45,6 +45,9 @@ def test_what_the_top_bar_shows_of_the_user_and_the_address_is_escaped(login, st
     assert "<b onmouseover" not in page and "&lt;b onmouseover=&quot;x()&quot;&gt;社工&lt;/b&gt;" in page
     assert "阳光&amp;&lt;i&gt;站&lt;/i&gt;" in page
     assert '<input type="hidden" name="next" value="/people/?q=%22%3E%3Cscript%3E">' in page
+    # The address as the browser sent it: quotes and ampersands reach the page unencoded, and are escaped there.
+    page = login("sh_social").get("/people/?q=x'&population=y").text
+    assert '<input type="hidden" name="next" value="/people/?q=x&#x27;&amp;population=y">' in page
 
 
 def test_a_visitor_not_signed_in_gets_the_brand_and_the_language_switch_only(db):
