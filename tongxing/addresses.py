@@ -18,7 +18,7 @@ def _pattern(name: str, _prefix: str, urlconf) -> str:
 
 def address(name: str, pk: int) -> str:
     """`reverse(name, args=[pk])` for a route whose only argument is an integer id."""
-    return _pattern(name, get_script_prefix(), get_urlconf()).format(pk)
+    return address_pattern(name).format(pk)
 
 
 def address_pattern(name: str) -> str:

@@ -1,3 +1,4 @@
+import functools
 from html import escape
 
 from django import template
@@ -36,22 +37,17 @@ def _literal(text: str) -> str:
     return escape(str(text)).replace("{", "{{").replace("}", "}}")
 
 
-_lines_by_language = {}
-
-
+@functools.lru_cache(maxsize=8)
 def _line(language: str) -> tuple[str, str, str]:
     """The line in the page's language with its words filled in, the escalated tag and the empty list's line:
-    translated and escaped once per process."""
-    if language not in _lines_by_language:
-        words = {"due": gettext("due"), "actions": gettext("Snooze or mark done"), "until": gettext("snoozed until"),
-                 "reason": gettext("reason for snoozing"), "snooze": gettext("Snooze"),
-                 "how": gettext("How it was done"), "done": gettext("Done")}
-        filled = LINE.format(**{key: _literal(value) for key, value in words.items()},
-                             **{key: "{%d}" % n for n, key in enumerate(_PER_DUTY)}, token=_TOKEN)
-        _lines_by_language[language] = (
-            filled, str(format_html(' · <span class="tag warn">{}</span>', gettext("escalated"))),
+    translated and escaped once per process (the language is the cache's key, as in tongxing/navigation.py)."""
+    words = {"due": gettext("due"), "actions": gettext("Snooze or mark done"), "until": gettext("snoozed until"),
+             "reason": gettext("reason for snoozing"), "snooze": gettext("Snooze"), "how": gettext("How it was done"),
+             "done": gettext("Done")}
+    filled = LINE.format(**{key: _literal(value) for key, value in words.items()},
+                         **{key: "{%d}" % n for n, key in enumerate(_PER_DUTY)}, token=_TOKEN)
+    return (filled, str(format_html(' · <span class="tag warn">{}</span>', gettext("escalated"))),
             str(format_html('<li class="muted">{}</li>', gettext("Nothing."))))
-    return _lines_by_language[language]
 
 
 @register.simple_tag(takes_context=True)
