@@ -438,6 +438,12 @@ class Transfer(models.Model):
         ordering = ["-requested_at", "-id"]
         constraints = [models.UniqueConstraint(fields=["case"], condition=models.Q(status="pending"),
                                                name="one_pending_transfer")]
+        # Every request asks whether a transfer waits for the user or their office (accounts.backends): only the
+        # pending few, not an office's years of decided transfers.
+        indexes = [models.Index(fields=["to_owner"], condition=models.Q(status="pending"),
+                                name="transfer_pending_to_owner"),
+                   models.Index(fields=["to_organisation"], condition=models.Q(status="pending"),
+                                name="transfer_pending_to_office")]
 
 
 class ConsentKind(models.TextChoices):

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from incidents.models import Incident
 from people.access import open_file
-from people.selectors import people_visible_to
+from people.selectors import people_visible_to, person_get_visible
 from tongxing.forms import add_service_errors
 
 from . import brief, selectors, services
@@ -22,7 +22,7 @@ from .models import AnalysisDimension, Conference
 def _person(request, pk: int, posting: bool):
     if not posting:
         return open_file(request, pk)
-    return get_object_or_404(people_visible_to(user=request.user), pk=pk), None
+    return person_get_visible(user=request.user, pk=pk, include_inactive=False), None
 
 
 @login_required

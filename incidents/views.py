@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from people.access import open_file
-from people.selectors import people_visible_to, sees_offence
+from people.selectors import people_visible_to, person_get_visible, sees_offence
 from tongxing.forms import add_service_errors
 
 from . import services
@@ -22,7 +22,7 @@ def incident_new(request, person_pk: int):
         if interruption:
             return interruption
     else:
-        person = get_object_or_404(people_visible_to(user=request.user), pk=person_pk)
+        person = person_get_visible(user=request.user, pk=person_pk, include_inactive=False)
     if not request.user.has_perm("people.change_person", person):
         raise PermissionDenied(_("Your role does not record incidents for this person."))
     form = IncidentForm(request.POST if "kind" in request.POST else None)

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from people.access import open_file
-from people.selectors import people_visible_to, sees_offence
+from people.selectors import person_get_visible, sees_offence
 from tongxing.forms import form_date
 
 from . import selectors, services
@@ -23,7 +23,7 @@ def person_risk(request, pk: int):
         if interruption:
             return interruption
     else:
-        person = get_object_or_404(people_visible_to(user=request.user, include_inactive=True), pk=pk)
+        person = person_get_visible(user=request.user, pk=pk)
     if not sees_offence(user=request.user, person=person):
         raise PermissionDenied(_("Risk details are not shown to your role."))
     items = list(selectors.active_items())

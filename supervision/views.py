@@ -8,7 +8,7 @@ from django.views.decorators.http import require_http_methods
 
 from people.access import open_file
 from people.models import Enrolment
-from people.selectors import people_visible_to, sees_offence
+from people.selectors import people_visible_to, person_get_visible, sees_offence
 from people.services import check_in_record
 from tongxing.forms import form_date, form_id
 
@@ -224,7 +224,7 @@ def assessments(request, person_pk: int):
         if interruption:
             return interruption
     else:
-        person = get_object_or_404(people_visible_to(user=request.user, include_inactive=True), pk=person_pk)
+        person = person_get_visible(user=request.user, pk=person_pk)
     if not sees_offence(user=request.user, person=person):
         raise PermissionDenied(_("Legal supervision is not shown to your role."))
     if request.method == "POST":

@@ -168,3 +168,32 @@ def test_the_file_page_runs_a_small_fixed_number_of_queries(login, xiaoyu):
         assert client.get(xiaoyu.get_absolute_url()).status_code == 200
     # 12 for the file itself, 3 for the risk flag and the crises and conferences section.
     assert len(queries) <= 15, [q["sql"][:80] for q in queries]
+
+
+WRITES_ON_A_FILE = [  # (route, a posted form that reaches the file's fetch)
+    ("/risk/people/{pk}/", {"action": "screen"}),
+    ("/supervision/people/{pk}/assessments/", {"action": "request"}),
+    ("/incidents/new/{pk}/", {"kind": "self_harm"}),
+    ("/conferences/new/{pk}/", {"place": "司法所"}),
+]
+
+
+@pytest.mark.parametrize("route,form", WRITES_ON_A_FILE)
+def test_a_form_posted_on_a_file_out_of_reach_is_not_found_and_changes_nothing(login, xiaoyu, route, form):
+    from incidents.models import Incident
+
+    officer = login("bj_officer")  # another district's: the file is out of reach
+    before = (AuditEvent.objects.count(), Incident.objects.count())
+    assert officer.post(route.format(pk=xiaoyu.pk), form).status_code == 404
+    assert (AuditEvent.objects.count(), Incident.objects.count()) == before
+
+
+@pytest.mark.parametrize("route,form", [w for w in WRITES_ON_A_FILE if w[0].startswith(("/incidents", "/conf"))])
+def test_no_crisis_or_conference_is_posted_on_a_disabled_file(login, staff, xiaoyu, route, form):
+    from conferences.models import Conference
+    from incidents.models import Incident
+
+    person_set_active(actor=staff("sh_social"), person=xiaoyu, active=False, reason="重复建档")
+    before = (Incident.objects.count(), Conference.objects.count())
+    assert login("sh_social").post(route.format(pk=xiaoyu.pk), form).status_code == 404
+    assert (Incident.objects.count(), Conference.objects.count()) == before
