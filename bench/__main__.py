@@ -29,7 +29,7 @@ from orgs.models import Area  # noqa: E402
 from people.models import Person  # noqa: E402
 from reports.returns import Period  # noqa: E402
 
-ALL = ["day_list", "person_page", "search", "district_return", "national_return", "import", "throughput"]
+ALL = ["day_list", "person_page", "case_list", "search", "district_return", "national_return", "import", "throughput"]
 
 
 def machine() -> dict:
@@ -90,6 +90,11 @@ def main() -> int:
         rows.append(ops.summary(ops.bench_day_list(workers, args.rounds)))
     if "person_page" in chosen:
         rows.append(ops.summary(ops.bench_person_page(workers, args.rounds, rng)))
+    if "case_list" in chosen:
+        # Its own generator, so that the operations measured before it was added sample the same users as before.
+        supervisors = ops.sample_users("supervisor", max(3, args.samples // 4), random.Random(args.seed + 1),
+                                       team__isnull=False)
+        rows.append(ops.summary(ops.bench_case_list(supervisors, args.rounds)))
     if "search" in chosen:
         leaders = ops.sample_users("bureau_leader", max(3, args.samples // 4), rng,
                                    organisation__area__level="district")

@@ -101,7 +101,7 @@ def list_cases(request, stage: str = "", mine: bool = False, person: int | None 
         cases = cases.filter(owner=request.user)
     if person:
         cases = cases.filter(person_id=person)
-    return PageOf(cases.order_by("-stage_since", "-id"), _case_out)
+    return PageOf(cases.select_related("protocol").order_by("-stage_since", "-id"), _case_out)
 
 
 @router.post("", response={201: CaseDetailOut, 404: ErrorOut}, summary="Take on a case (接案)")
